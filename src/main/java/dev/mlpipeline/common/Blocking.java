@@ -1,0 +1,41 @@
+package dev.mlpipeline.common;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Runs blocking or CPU-heavy work off the event loop and comes back on the caller's Vert.x
+ * context, so that a Hibernate Reactive session opened there can be used again afterwards.
+ */
+public final class Blocking {
+
+    private Blocking() {
+    }
+
+    /** Runs {@code work} on {@code executor}; the result is emitted on the subscriber's Vert.x context. */
+    public static <T> Uni<T> run(Executor executor, Callable<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            Context context = Vertx.currentContext();
+            Uni<T> uni = Uni.createFrom().item(() -> {
+                try {
+                    return work.call();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).runSubscriptionOn(executor);
+            return context == null ? uni : uni.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        });
+    }
+
+    /** Runs short blocking I/O (files, parsing) on Quarkus' bounded default worker pool. */
+    public static <T> Uni<T> io(Callable<T> work) {
+        return run(Infrastructure.getDefaultWorkerPool(), work);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.mlpipeline.common;
+
+import java.security.SecureRandom;
+
+/**
+ * Prefixed, time-ordered identifiers ({@code ds_…}, {@code trn_…}): 10 characters of millisecond
+ * timestamp and 16 random characters in Crockford base32, so ids sort by creation time and say
+ * by themselves what they name.
+ */
+public final class Ids {
+
+    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Ids() {
+    }
+
+    public static String next(String prefix) {
+        char[] out = new char[26];
+        long time = System.currentTimeMillis();
+        for (int i = 9; i >= 0; i--) {
+            out[i] = ALPHABET[(int) (time & 31)];
+            time >>>= 5;
+        }
+        byte[] random = new byte[16];
+        RANDOM.nextBytes(random);
+        for (int i = 0; i < 16; i++) {
+            out[10 + i] = ALPHABET[random[i] & 31];
+        }
+        return prefix + "_" + new String(out);
+    }
+}

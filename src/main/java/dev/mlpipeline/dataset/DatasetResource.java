@@ -1,0 +1,113 @@
+package dev.mlpipeline.dataset;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.Problem;
+import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
+import dev.mlpipeline.dataset.dto.DatasetResponse;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/datasets")
+@Tag(name = "Datasets", description = "Upload and inspect CSV datasets")
+@Produces(MediaType.APPLICATION_JSON)
+public class DatasetResource {
+
+    @Inject
+    DatasetService service;
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(operationId = "uploadDataset", summary = "Upload a CSV file as a new dataset",
+            description = "Multipart form: part `file` (the CSV, UTF-8, header row, comma-separated; empty fields are missing values) and optional part `name`.")
+    @APIResponse(responseCode = "201", description = "Stored; Location names the new dataset",
+            content = @Content(schema = @Schema(implementation = DatasetResponse.class)))
+    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, or the file part is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "Larger than the configured upload limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not a multipart/form-data request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<DatasetResponse>> uploadDataset(
+            @RestForm("file") @Schema(type = SchemaType.STRING, format = "binary") FileUpload file,
+            @RestForm("name") String name) {
+        if (file == null || file.uploadedFile() == null) {
+            throw InvalidInputException.forField("file",
+                    "the multipart part 'file' is missing: send the CSV as a file part named 'file' (curl -F file=@data.csv)");
+        }
+        String filename = file.fileName() == null || file.fileName().isBlank() ? "upload.csv" : file.fileName();
+        String datasetName = name == null || name.isBlank() ? stripExtension(filename) : name.strip();
+        if (datasetName.length() > 255) {
+            throw InvalidInputException.forField("name", "must be at most 255 characters");
+        }
+        return service.uploadDataset(file.uploadedFile(), truncate(filename), datasetName)
+                .map(d -> RestResponse.ResponseBuilder.<DatasetResponse>created(URI.create("/api/datasets/" + d.id))
+                        .entity(DatasetResponse.of(d)).build());
+    }
+
+    @GET
+    @Operation(operationId = "listDatasets", summary = "List datasets, newest first")
+    @APIResponse(responseCode = "200", description = "Every dataset")
+    public Uni<List<DatasetResponse>> listDatasets() {
+        return service.listDatasets().map(list -> list.stream().map(DatasetResponse::of).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(operationId = "getDataset", summary = "Get one dataset with its schema")
+    @APIResponse(responseCode = "200", description = "The dataset")
+    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<DatasetResponse> getDataset(@PathParam("id") String id) {
+        return service.getDataset(id).map(DatasetResponse::of);
+    }
+
+    @GET
+    @Path("/{id}/preview")
+    @Operation(operationId = "previewDataset", summary = "The first rows of a dataset as objects")
+    @APIResponse(responseCode = "200", description = "Column names and the first rows")
+    @APIResponse(responseCode = "400", description = "limit out of range (1..1000)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<DatasetPreviewResponse> previewDataset(@PathParam("id") String id,
+            @QueryParam("limit") @DefaultValue("20") int limit) {
+        return service.previewDataset(id, limit);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Operation(operationId = "deleteDataset", summary = "Delete a dataset that no job or deployment uses")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A job or deployment refers to it", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<Void>> deleteDataset(@PathParam("id") String id) {
+        return service.deleteDataset(id).map(ignored -> RestResponse.noContent());
+    }
+
+    private static String stripExtension(String filename) {
+        String base = filename.replaceAll("\\.[cC][sS][vV]$", "");
+        return truncate(base.isBlank() ? filename : base);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 255 ? s.substring(0, 255) : s;
+    }
+}
