@@ -37,14 +37,24 @@ public class Dataset {
     @Column(name = "column_count")
     public int columnCount;
 
+    /** Stored as {@code {"columns": [...]}}: jsonb columns hold objects (see V1__data_model.sql). */
     @JdbcTypeCode(SqlTypes.JSON)
-    public List<DatasetColumn> columns;
+    @Column(name = "columns")
+    public Schema schema;
 
     @Column(name = "created_at")
     public Instant createdAt;
 
+    public List<DatasetColumn> columns() {
+        return schema.columns();
+    }
+
     /** The column of that name, if the dataset has one. */
     public java.util.Optional<DatasetColumn> column(String columnName) {
-        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst();
+        return columns().stream().filter(c -> c.name().equals(columnName)).findFirst();
+    }
+
+    /** The inferred schema: every column in file order. */
+    public record Schema(List<DatasetColumn> columns) {
     }
 }

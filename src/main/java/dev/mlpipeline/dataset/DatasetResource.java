@@ -6,7 +6,6 @@ import java.util.List;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -19,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
@@ -26,6 +26,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.Params;
 import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import dev.mlpipeline.dataset.dto.DatasetResponse;
@@ -88,8 +89,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "limit out of range (1..1000)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<DatasetPreviewResponse> previewDataset(@PathParam("id") String id,
-            @QueryParam("limit") @DefaultValue("20") int limit) {
-        return service.previewDataset(id, limit);
+            @QueryParam("limit") @Parameter(description = "rows to return, 1..1000", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20")) String limit) {
+        return service.previewDataset(id, Params.intParam("limit", limit, 20, 1, DatasetService.MAX_PREVIEW_ROWS));
     }
 
     @DELETE

@@ -89,7 +89,7 @@ public class DatasetService {
         dataset.sha256 = profile.sha256();
         dataset.rowCount = profile.rowCount();
         dataset.columnCount = profile.columns().size();
-        dataset.columns = profile.columns().stream().map(DatasetService::toColumn).toList();
+        dataset.schema = new Dataset.Schema(profile.columns().stream().map(DatasetService::toColumn).toList());
         dataset.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int chunks = (int) ((profile.sizeBytes() + CHUNK_SIZE - 1) / CHUNK_SIZE);
         return datasets.persistAndFlush(dataset)
@@ -139,9 +139,6 @@ public class DatasetService {
      */
     @WithSession
     public Uni<DatasetPreviewResponse> previewDataset(String id, int limit) {
-        if (limit < 1 || limit > MAX_PREVIEW_ROWS) {
-            throw InvalidInputException.forField("limit", "must be between 1 and " + MAX_PREVIEW_ROWS);
-        }
         return findOrFail(id).flatMap(dataset -> previewFrom(dataset, limit, new ArrayList<>(), 0));
     }
 
@@ -164,14 +161,14 @@ public class DatasetService {
     /** The preview, or null when more bytes are needed to complete it. */
     private static DatasetPreviewResponse tryPreview(Dataset dataset, byte[] bytes, int usable, int limit, boolean atEnd) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        List<String> names = dataset.columns.stream().map(DatasetColumn::name).toList();
+        List<String> names = dataset.columns().stream().map(DatasetColumn::name).toList();
         try (CsvReader reader = new CsvReader(new ByteArrayInputStream(bytes, 0, Math.max(usable, 0)))) {
             reader.next(); // header
             String[] record;
             while (rows.size() < limit && (record = reader.next()) != null) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < names.size(); i++) {
-                    row.put(names.get(i), typed(dataset.columns.get(i), record[i]));
+                    row.put(names.get(i), typed(dataset.columns().get(i), record[i]));
                 }
                 rows.add(row);
             }

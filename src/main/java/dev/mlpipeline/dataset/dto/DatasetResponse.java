@@ -22,6 +22,6 @@ public record DatasetResponse(
 
     public static DatasetResponse of(Dataset d) {
         return new DatasetResponse(d.id, d.name, d.filename, d.rowCount, d.columnCount, d.sizeBytes, d.sha256,
-                d.createdAt, d.columns);
+                d.createdAt, d.columns());
     }
 }

@@ -1,0 +1,28 @@
+package dev.mlpipeline.common;
+
+/**
+ * Parsing of optional query parameters. JAX-RS answers 404 when a typed query parameter does
+ * not convert; parameters are taken as strings and parsed here so that a bad value is a 400
+ * naming the parameter.
+ */
+public final class Params {
+
+    private Params() {
+    }
+
+    public static int intParam(String name, String value, int defaultValue, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.forField(name, "'" + value + "' is not an integer");
+        }
+        if (parsed < min || parsed > max) {
+            throw InvalidInputException.forField(name, "must be between " + min + " and " + max + ", got " + parsed);
+        }
+        return parsed;
+    }
+}
