@@ -25,6 +25,9 @@ CREATE TABLE dataset_chunk (
     content       bytea        NOT NULL,
     PRIMARY KEY (dataset_id, seq)
 );
+-- Stored out of line without compression: compressing 1 MiB chunks costs more upload time than
+-- the disk it saves.
+ALTER TABLE dataset_chunk ALTER COLUMN content SET STORAGE EXTERNAL;
 
 -- Fitted pipelines (preprocessing + model + input schema + labels), serialized once.
 -- Kept apart so that listing jobs or versions never reads model bytes.

@@ -1,0 +1,143 @@
+package dev.mlpipeline.pipeline;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Turns a {@link FittedPipeline} into bytes and back.
+ *
+ * <p>Format {@value #FORMAT}: plain Java serialization of the pipeline object. Loading verifies the SHA-256
+ * of the bytes first and then deserializes through an {@link ObjectInputFilter} allow-list, so an artifact
+ * can only instantiate Smile classes ({@code smile.**}), this package's classes, and a short list of JDK
+ * value and collection classes; any other class (and any graph over the size limits) is refused with
+ * {@link ArtifactIntegrityException}.
+ */
+public final class ArtifactCodec {
+
+    /** Identifies the artifact encoding; store it next to the bytes. */
+    public static final String FORMAT = "java-serialization/v1";
+
+    /** Maximum nesting depth of the object graph (deep unpruned trees nest a few levels per node). */
+    static final long MAX_DEPTH = 20_000;
+    /** Maximum number of object references. */
+    static final long MAX_REFS = 50_000_000;
+    /** Maximum stream size. */
+    static final long MAX_BYTES = 1L << 30;
+    /** Maximum array length. */
+    static final long MAX_ARRAY = 200_000_000;
+
+    /**
+     * JDK classes the graph of every model type needs (found by serializing each model type and listing the
+     * classes in the stream; see the tests). Arrays of these and of primitives are allowed too.
+     */
+    static final Set<String> JDK_ALLOW = Set.of(
+            // values: label lists, hyperparameter maps, sample rows, enums, boxed numbers inside Smile schemas
+            "java.lang.Object", "java.lang.String", "java.lang.Number", "java.lang.Boolean", "java.lang.Integer",
+            "java.lang.Long", "java.lang.Double", "java.lang.Float", "java.lang.Short", "java.lang.Byte", "java.lang.Enum",
+            // collections written by List.copyOf / Map.copyOf / Collections.unmodifiableMap / HashMap / ArrayList
+            "java.util.ArrayList", "java.util.HashMap", "java.util.LinkedHashMap", "java.util.Map$Entry",
+            "java.util.CollSer", "java.util.ImmutableCollections$ListN", "java.util.ImmutableCollections$List12",
+            "java.util.ImmutableCollections$SetN", "java.util.ImmutableCollections$Set12",
+            "java.util.ImmutableCollections$MapN", "java.util.ImmutableCollections$Map1",
+            "java.util.Collections$UnmodifiableMap", "java.util.Collections$UnmodifiableList",
+            "java.util.Collections$UnmodifiableRandomAccessList");
+
+    private ArtifactCodec() {
+    }
+
+    /**
+     * @param pipeline a fitted pipeline
+     * @return its serialized form
+     */
+    public static byte[] serialize(FittedPipeline pipeline) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(pipeline);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not serialize the pipeline: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * @param bytes any bytes
+     * @return their SHA-256 as 64 lowercase hex digits
+     */
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    /**
+     * Verifies and loads an artifact.
+     *
+     * @param bytes          serialized pipeline
+     * @param expectedSha256 the checksum recorded when the artifact was stored (hex, case-insensitive)
+     * @return the pipeline
+     * @throws ArtifactIntegrityException on a checksum mismatch, a refused class, a limit breach or a corrupt stream
+     */
+    public static FittedPipeline deserialize(byte[] bytes, String expectedSha256) {
+        String actual = sha256(bytes);
+        if (expectedSha256 == null || !actual.equalsIgnoreCase(expectedSha256.trim())) {
+            throw new ArtifactIntegrityException("model artifact checksum mismatch: expected sha256 " + expectedSha256
+                    + " but the stored bytes hash to " + actual + "; the artifact is corrupt or was modified, "
+                    + "retrain the model");
+        }
+        Filter filter = new Filter();
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            in.setObjectInputFilter(filter);
+            Object o = in.readObject();
+            if (!(o instanceof FittedPipeline p)) {
+                throw new ArtifactIntegrityException("model artifact does not hold a pipeline but "
+                        + (o == null ? "null" : o.getClass().getName()));
+            }
+            return p;
+        } catch (InvalidClassException e) {
+            throw new ArtifactIntegrityException("model artifact refused: "
+                    + (filter.rejected != null ? filter.rejected : e.getMessage())
+                    + " (only Smile, pipeline and basic JDK classes may appear in " + FORMAT + " artifacts)", e);
+        } catch (IOException | ClassNotFoundException | ClassCastException | IllegalStateException e) {
+            throw new ArtifactIntegrityException("model artifact could not be read (" + FORMAT + "): " + e, e);
+        }
+    }
+
+    /** Allow-list and limits; remembers why it rejected, for the error message. One instance per stream. */
+    private static final class Filter implements ObjectInputFilter {
+        String rejected;
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            if (info.depth() > MAX_DEPTH || info.references() > MAX_REFS || info.streamBytes() > MAX_BYTES
+                    || info.arrayLength() > MAX_ARRAY) {
+                rejected = "the object graph exceeds the size limits (depth " + info.depth() + ", references "
+                        + info.references() + ", bytes " + info.streamBytes() + ", array length " + info.arrayLength() + ")";
+                return Status.REJECTED;
+            }
+            Class<?> c = info.serialClass();
+            if (c == null) return Status.UNDECIDED;
+            if (allowed(c)) return Status.ALLOWED;
+            rejected = "class " + c.getName() + " is not allowed";
+            return Status.REJECTED;
+        }
+    }
+
+    static boolean allowed(Class<?> c) {
+        while (c.isArray()) c = c.getComponentType();
+        if (c.isPrimitive()) return true;
+        String name = c.getName();
+        return name.startsWith("smile.") || name.startsWith("dev.mlpipeline.pipeline.") || JDK_ALLOW.contains(name);
+    }
+}

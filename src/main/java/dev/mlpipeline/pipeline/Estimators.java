@@ -1,0 +1,324 @@
+package dev.mlpipeline.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import smile.classification.DecisionTree;
+import smile.classification.LogisticRegression;
+import smile.data.DataFrame;
+import smile.data.formula.Formula;
+import smile.data.measure.NominalScale;
+import smile.data.type.DataTypes;
+import smile.data.type.StructField;
+import smile.data.type.StructType;
+import smile.data.vector.DoubleVector;
+import smile.data.vector.IntVector;
+import smile.data.vector.ValueVector;
+import smile.math.MathEx;
+import smile.model.cart.Loss;
+import smile.model.cart.SplitRule;
+import smile.regression.LASSO;
+import smile.regression.LinearModel;
+import smile.regression.OLS;
+import smile.regression.RegressionTree;
+import smile.regression.RidgeRegression;
+import smile.util.IterativeAlgorithmController;
+
+/** Fits Smile models on a preprocessed matrix. Package-private: the public entry point is {@link Trainer}. */
+final class Estimators {
+
+    private static final String Y = "__target__";
+
+    /** System property read by Smile's regression trees (also the base learners of gradient boosting). */
+    static final String REGRESSION_TREE_BINS = "smile.regression_tree.bins";
+
+    static {
+        // Smile's regression trees only evaluate a split every n/100 ordered samples by default (100 "bins"),
+        // which costs random forest regression ~0.08 R^2 on california_housing. A value <= 10 means exact splits
+        // like scikit-learn. Process-wide, so an operator's explicit setting is kept.
+        if (System.getProperty(REGRESSION_TREE_BINS) == null) {
+            System.setProperty(REGRESSION_TREE_BINS, "1");
+        }
+    }
+
+    private Estimators() {
+    }
+
+    /**
+     * Training inputs after preprocessing.
+     *
+     * @param x          preprocessed training matrix
+     * @param yClass     class indices 0..k-1 (classification) or null
+     * @param yValue     targets (regression) or null
+     * @param numClasses k (classification) or 0
+     * @param indicator  per column: true for one-hot indicators, which tree models get as nominal 0/1 columns
+     */
+    record Data(double[][] x, int[] yClass, double[] yValue, int numClasses, boolean[] indicator) {
+        int rows() {
+            return x.length;
+        }
+
+        int cols() {
+            return x.length == 0 ? 0 : x[0].length;
+        }
+    }
+
+    /**
+     * Fits a model.
+     *
+     * @param modelType catalog name
+     * @param task      task
+     * @param data      training data
+     * @param params    validated hyperparameters
+     * @param seed      random seed (tree ensembles)
+     * @param progress  receives progress in [0, 1] of this fit
+     * @param cancel    polled between trees / iterations
+     * @return the fitted estimator
+     */
+    static Estimator fit(String modelType, Task task, Data data, Map<String, Object> params, long seed,
+                         ProgressListener progress, CancellationToken cancel) {
+        boolean cls = task == Task.CLASSIFICATION;
+        return switch (modelType) {
+            case ModelCatalog.LOGISTIC_REGRESSION -> logistic(data, params);
+            case ModelCatalog.RANDOM_FOREST -> cls ? forestClassifier(data, params, seed, progress, cancel)
+                    : forestRegressor(data, params, seed, progress, cancel);
+            case ModelCatalog.GRADIENT_BOOSTING -> cls ? boostClassifier(data, params, seed, progress, cancel)
+                    : boostRegressor(data, params, seed, progress, cancel);
+            case ModelCatalog.DECISION_TREE -> cls ? treeClassifier(data, params) : treeRegressor(data, params);
+            case ModelCatalog.LINEAR_REGRESSION, ModelCatalog.RIDGE, ModelCatalog.LASSO ->
+                    leastSquares(modelType, data, params);
+            default -> throw new IllegalArgumentException("unknown model type " + modelType);
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static int intParam(Map<String, Object> p, String name) {
+        return ((Number) p.get(name)).intValue();
+    }
+
+    private static double numParam(Map<String, Object> p, String name) {
+        return ((Number) p.get(name)).doubleValue();
+    }
+
+    /** Our max_depth counts split levels (scikit-learn); Smile stops splitting a node whose depth (root = 1) reaches maxDepth. */
+    private static int smileDepth(Object maxDepth) {
+        return maxDepth == null ? Integer.MAX_VALUE : ((Number) maxDepth).intValue() + 1;
+    }
+
+    private static String[] names(int p) {
+        String[] n = new String[p];
+        for (int j = 0; j < p; j++) n[j] = "x" + j;
+        return n;
+    }
+
+    private static final NominalScale INDICATOR = new NominalScale("0", "1");
+
+    /**
+     * Predictor columns for tree models. One-hot indicators become nominal 0/1 columns: Smile 6.3's classification
+     * tree only evaluates an ordinal threshold where the class label changes between consecutive sorted samples,
+     * which for a heavily tied 0/1 column silently skips the only possible split about half of the time (a tree
+     * on titanic never split on Sex). Nominal columns go through Smile's per-level split search instead.
+     */
+    private static List<ValueVector> columns(Data d, int rows) {
+        List<ValueVector> cols = new ArrayList<>();
+        String[] names = names(d.cols());
+        for (int j = 0; j < d.cols(); j++) {
+            if (d.indicator()[j]) {
+                int[] v = new int[rows];
+                for (int i = 0; i < rows && i < d.rows(); i++) v[i] = d.x()[i][j] > 0.5 ? 1 : 0;
+                cols.add(new IntVector(new StructField(names[j], DataTypes.IntType, INDICATOR), v));
+            } else {
+                double[] v = new double[rows];
+                for (int i = 0; i < rows && i < d.rows(); i++) v[i] = d.x()[i][j];
+                cols.add(new DoubleVector(names[j], v));
+            }
+        }
+        return cols;
+    }
+
+    private static DataFrame frame(Data d) {
+        List<ValueVector> cols = columns(d, d.rows());
+        cols.add(d.yClass() != null ? new IntVector(Y, d.yClass()) : new DoubleVector(Y, d.yValue()));
+        return new DataFrame(cols.toArray(new ValueVector[0]));
+    }
+
+    private static StructType xSchema(Data d) {
+        // Schema of the predictors only: the tuple wrapped at predict time.
+        return new DataFrame(columns(d, 1).toArray(new ValueVector[0])).schema();
+    }
+
+    private static long[] seeds(long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] s = new long[n];
+        for (int i = 0; i < n; i++) s[i] = r.nextLong();
+        return s;
+    }
+
+    /**
+     * Smile reports each finished tree/iteration to its controller; this one forwards progress and aborts the
+     * fit (by throwing from the callback) once cancelled. Calls may arrive from several worker threads.
+     */
+    private static final class Controller<T> extends IterativeAlgorithmController<T> {
+        private final AtomicInteger done = new AtomicInteger();
+        private final int total;
+        private final ProgressListener progress;
+        private final CancellationToken cancel;
+
+        Controller(int total, ProgressListener progress, CancellationToken cancel) {
+            this.total = total;
+            this.progress = progress;
+            this.cancel = cancel;
+        }
+
+        @Override
+        public void submit(T status) {
+            if (cancel.isCancelled()) {
+                stop();
+                throw new TrainingCancelledException();
+            }
+            progress.onProgress(Math.min(1.0, done.incrementAndGet() / (double) total));
+        }
+    }
+
+    /** Runs a Smile fit, translating a cancellation thrown in a worker thread (possibly re-wrapped) back. */
+    private static <R> R cancellable(CancellationToken cancel, java.util.function.Supplier<R> fit) {
+        if (cancel.isCancelled()) throw new TrainingCancelledException();
+        try {
+            return fit.get();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof TrainingCancelledException) throw new TrainingCancelledException(e);
+            }
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- models
+
+    private static Estimator logistic(Data d, Map<String, Object> p) {
+        var options = new LogisticRegression.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter"));
+        return new Estimator.Logistic(LogisticRegression.fit(d.x(), d.yClass(), options));
+    }
+
+    private static int mtry(Object given, int p, boolean classification) {
+        if (given == null) return classification ? Math.max(1, (int) Math.sqrt(p)) : p;
+        return Math.min(p, ((Number) given).intValue());
+    }
+
+    private static Estimator forestClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
+                                              CancellationToken cancel) {
+        int trees = intParam(p, "n_trees");
+        try (var controller = new Controller<smile.classification.RandomForest.TrainingStatus>(trees, progress, cancel)) {
+            var options = new smile.classification.RandomForest.Options(trees, mtry(p.get("mtry"), d.cols(), true),
+                    SplitRule.GINI, smileDepth(p.get("max_depth")), Math.max(2, d.rows()), intParam(p, "min_samples_leaf"),
+                    numParam(p, "subsample"), null, seeds(seed, trees), controller);
+            var model = cancellable(cancel, () -> smile.classification.RandomForest.fit(Formula.lhs(Y), frame(d), options));
+            return new Estimator.TupleClassifier(model, xSchema(d));
+        }
+    }
+
+    private static Estimator forestRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
+                                             CancellationToken cancel) {
+        int trees = intParam(p, "n_trees");
+        try (var controller = new Controller<smile.regression.RandomForest.TrainingStatus>(trees, progress, cancel)) {
+            var options = new smile.regression.RandomForest.Options(trees, mtry(p.get("mtry"), d.cols(), false),
+                    smileDepth(p.get("max_depth")), Math.max(2, d.rows()), intParam(p, "min_samples_leaf"),
+                    numParam(p, "subsample"), seeds(seed, trees), controller);
+            var model = cancellable(cancel, () -> smile.regression.RandomForest.fit(Formula.lhs(Y), frame(d), options));
+            return new Estimator.TupleRegressor(model, xSchema(d));
+        }
+    }
+
+    private static int boostLeaves(Object maxDepth, int rows) {
+        int leaves = maxDepth == null ? 64 : 1 << Math.min(((Number) maxDepth).intValue(), 16);
+        return Math.max(2, Math.min(leaves, Math.max(2, rows)));
+    }
+
+    private static Estimator boostClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
+                                             CancellationToken cancel) {
+        int trees = intParam(p, "n_trees");
+        try (var controller = new Controller<smile.classification.GradientTreeBoost.TrainingStatus>(trees, progress, cancel)) {
+            var options = new smile.classification.GradientTreeBoost.Options(trees, smileDepth(p.get("max_depth")),
+                    boostLeaves(p.get("max_depth"), d.rows()), intParam(p, "min_samples_leaf"),
+                    numParam(p, "learning_rate"), numParam(p, "subsample"), null, controller);
+            // Row subsampling draws from Smile's thread-local RNG on the calling thread.
+            MathEx.setSeed(seed);
+            var model = cancellable(cancel, () -> smile.classification.GradientTreeBoost.fit(Formula.lhs(Y), frame(d), options));
+            return new Estimator.TupleClassifier(model, xSchema(d));
+        }
+    }
+
+    private static Estimator boostRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
+                                            CancellationToken cancel) {
+        int trees = intParam(p, "n_trees");
+        try (var controller = new Controller<smile.regression.GradientTreeBoost.TrainingStatus>(trees, progress, cancel)) {
+            // Least squares, scikit-learn's default loss (Smile's own default is least absolute deviation).
+            var options = new smile.regression.GradientTreeBoost.Options(Loss.ls(), trees, smileDepth(p.get("max_depth")),
+                    boostLeaves(p.get("max_depth"), d.rows()), intParam(p, "min_samples_leaf"),
+                    numParam(p, "learning_rate"), numParam(p, "subsample"), null, controller);
+            MathEx.setSeed(seed);
+            var model = cancellable(cancel, () -> smile.regression.GradientTreeBoost.fit(Formula.lhs(Y), frame(d), options));
+            return new Estimator.TupleRegressor(model, xSchema(d));
+        }
+    }
+
+    private static Estimator treeClassifier(Data d, Map<String, Object> p) {
+        var options = new DecisionTree.Options(SplitRule.GINI, smileDepth(p.get("max_depth")), Math.max(2, d.rows()),
+                intParam(p, "min_samples_leaf"));
+        return new Estimator.TupleClassifier(DecisionTree.fit(Formula.lhs(Y), frame(d), options), xSchema(d));
+    }
+
+    private static Estimator treeRegressor(Data d, Map<String, Object> p) {
+        var options = new RegressionTree.Options(smileDepth(p.get("max_depth")), Math.max(2, d.rows()),
+                intParam(p, "min_samples_leaf"));
+        return new Estimator.TupleRegressor(RegressionTree.fit(Formula.lhs(Y), frame(d), options), xSchema(d));
+    }
+
+    /**
+     * OLS / ridge / lasso. Constant training columns (e.g. a one-hot level present in every row) are dropped
+     * first: Smile's ridge and lasso refuse them, and they carry no information a linear model could use.
+     */
+    private static Estimator leastSquares(String modelType, Data d, Map<String, Object> p) {
+        String problem = NativeSupport.blasProblem();
+        if (problem != null) throw new ModelUnavailableException(modelType + " " + problem);
+        List<Integer> keep = new ArrayList<>();
+        for (int j = 0; j < d.cols(); j++) {
+            double first = d.x()[0][j];
+            for (double[] row : d.x()) {
+                if (row[j] != first) {
+                    keep.add(j);
+                    break;
+                }
+            }
+        }
+        int[] cols = keep.stream().mapToInt(Integer::intValue).toArray();
+        double[][] x = new double[d.rows()][cols.length];
+        for (int i = 0; i < d.rows(); i++) {
+            for (int j = 0; j < cols.length; j++) x[i][j] = d.x()[i][cols[j]];
+        }
+        double mean = 0;
+        for (double v : d.yValue()) mean += v;
+        mean /= d.rows();
+        if (cols.length == 0) {
+            return new Estimator.Linear(cols, new double[0], mean);
+        }
+        DataFrame df = DataFrame.of(x, names(cols.length)).merge(new DataFrame(new DoubleVector(Y, d.yValue())));
+        LinearModel model = switch (modelType) {
+            case ModelCatalog.LINEAR_REGRESSION ->
+                    // QR with an SVD fallback for rank-deficient designs (full one-hot + intercept is collinear).
+                    OLS.fit(Formula.lhs(Y), df, new OLS.Options(OLS.Method.QR, false, false));
+            case ModelCatalog.RIDGE -> RidgeRegression.fit(Formula.lhs(Y), df, numParam(p, "lambda"));
+            case ModelCatalog.LASSO -> LASSO.fit(Formula.lhs(Y), df,
+                    new LASSO.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter")));
+            default -> throw new IllegalArgumentException(modelType);
+        };
+        var coefficients = model.coefficients();
+        double[] w = new double[cols.length];
+        for (int j = 0; j < w.length; j++) w[j] = coefficients.get(j);
+        return new Estimator.Linear(cols, w, model.intercept());
+    }
+}

@@ -1,0 +1,207 @@
+package dev.mlpipeline.pipeline;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Fitted preprocessing: imputation, scaling of numeric features and one-hot encoding of categorical ones.
+ * Output layout: features in input order; a numeric feature takes one column, a categorical feature one
+ * column per training level (sorted). Unseen levels encode as all zeros.
+ *
+ * <p>Cells are given as {@code Object[]} aligned with {@link #features()}: numeric = {@link Double}
+ * ({@code null} or NaN = missing), categorical = {@link String} ({@code null} = missing).
+ */
+final class Preprocessor implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final List<FeatureInfo> features;
+    private final double[] numericFill;
+    private final String[] categoricalFill;
+    private final double[] center;
+    private final double[] scale;
+    private final List<Map<String, Integer>> levelIndex;
+    private final int[] offset;
+    private final int width;
+
+    private Preprocessor(List<FeatureInfo> features, double[] numericFill, String[] categoricalFill, double[] center,
+                         double[] scale, List<Map<String, Integer>> levelIndex, int[] offset, int width) {
+        this.features = features;
+        this.numericFill = numericFill;
+        this.categoricalFill = categoricalFill;
+        this.center = center;
+        this.scale = scale;
+        this.levelIndex = levelIndex;
+        this.offset = offset;
+        this.width = width;
+    }
+
+    /**
+     * Fits on training cells.
+     *
+     * @param names feature names
+     * @param types feature types
+     * @param cells training rows (see class doc)
+     * @param spec  preprocessing options
+     * @return the fitted preprocessor
+     */
+    static Preprocessor fit(List<String> names, List<ColumnType> types, List<Object[]> cells, PreprocessingSpec spec) {
+        int p = names.size();
+        double[] numericFill = new double[p];
+        String[] categoricalFill = new String[p];
+        double[] center = new double[p];
+        double[] scale = new double[p];
+        List<Map<String, Integer>> levelIndex = new ArrayList<>(p);
+        List<FeatureInfo> features = new ArrayList<>(p);
+        int[] offset = new int[p];
+        int width = 0;
+        for (int j = 0; j < p; j++) {
+            offset[j] = width;
+            if (types.get(j) == ColumnType.NUMERIC) {
+                double[] v = new double[cells.size()];
+                int m = 0;
+                for (Object[] row : cells) {
+                    Double d = (Double) row[j];
+                    if (d != null && !Double.isNaN(d)) v[m++] = d;
+                }
+                double[] present = Arrays.copyOf(v, m);
+                numericFill[j] = switch (spec.numericImputation()) {
+                    case MEAN -> m == 0 ? 0.0 : Arrays.stream(present).average().orElse(0.0);
+                    case MEDIAN -> median(present);
+                    case CONSTANT -> spec.numericFillValue();
+                };
+                // Scaling statistics over the imputed column, as scikit-learn's Pipeline does.
+                double[] imputed = new double[cells.size()];
+                for (int i = 0; i < cells.size(); i++) {
+                    Double d = (Double) cells.get(i)[j];
+                    imputed[i] = d == null || Double.isNaN(d) ? numericFill[j] : d;
+                }
+                switch (spec.scaling()) {
+                    case STANDARD -> {
+                        double mean = Arrays.stream(imputed).average().orElse(0.0);
+                        double ss = 0;
+                        for (double x : imputed) ss += (x - mean) * (x - mean);
+                        double sd = imputed.length == 0 ? 0 : Math.sqrt(ss / imputed.length);
+                        center[j] = mean;
+                        scale[j] = sd > 1e-12 * Math.max(1.0, Math.abs(mean)) ? sd : 1.0;
+                    }
+                    case MINMAX -> {
+                        double min = Arrays.stream(imputed).min().orElse(0.0);
+                        double max = Arrays.stream(imputed).max().orElse(1.0);
+                        center[j] = min;
+                        scale[j] = max > min ? max - min : 1.0;
+                    }
+                    case NONE -> {
+                        center[j] = 0.0;
+                        scale[j] = 1.0;
+                    }
+                }
+                levelIndex.add(null);
+                features.add(new FeatureInfo(names.get(j), ColumnType.NUMERIC, List.of()));
+                width += 1;
+            } else {
+                TreeMap<String, Integer> counts = new TreeMap<>();
+                boolean anyMissing = false;
+                for (Object[] row : cells) {
+                    String s = (String) row[j];
+                    if (s == null) anyMissing = true;
+                    else counts.merge(s, 1, Integer::sum);
+                }
+                String fill = switch (spec.categoricalImputation()) {
+                    case MOST_FREQUENT -> {
+                        // TreeMap iterates sorted, so ties go to the lexicographically smallest level (scikit-learn).
+                        String best = null;
+                        int bestCount = -1;
+                        for (var e : counts.entrySet()) {
+                            if (e.getValue() > bestCount) {
+                                best = e.getKey();
+                                bestCount = e.getValue();
+                            }
+                        }
+                        yield best == null ? PreprocessingSpec.DEFAULT_CATEGORICAL_FILL : best;
+                    }
+                    case CONSTANT -> spec.categoricalFillValue();
+                };
+                categoricalFill[j] = fill;
+                if (anyMissing) counts.merge(fill, 0, Integer::sum);
+                List<String> levels = new ArrayList<>(counts.keySet());
+                Map<String, Integer> index = new HashMap<>();
+                for (int k = 0; k < levels.size(); k++) index.put(levels.get(k), k);
+                levelIndex.add(index);
+                features.add(new FeatureInfo(names.get(j), ColumnType.CATEGORICAL, levels));
+                width += levels.size();
+            }
+        }
+        return new Preprocessor(List.copyOf(features), numericFill, categoricalFill, center, scale, levelIndex, offset, width);
+    }
+
+    private static double median(double[] v) {
+        if (v.length == 0) return 0.0;
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    }
+
+    /** @return the input schema with the training levels */
+    List<FeatureInfo> features() {
+        return features;
+    }
+
+    /** @return for each output column, whether it is a one-hot indicator (0/1) */
+    boolean[] indicatorColumns() {
+        boolean[] out = new boolean[width];
+        for (int j = 0; j < features.size(); j++) {
+            if (levelIndex.get(j) != null) {
+                for (int k = 0; k < features.get(j).categories().size(); k++) out[offset[j] + k] = true;
+            }
+        }
+        return out;
+    }
+
+    /** @return number of output columns */
+    int width() {
+        return width;
+    }
+
+    /**
+     * Transforms one row.
+     *
+     * @param cells input cells (see class doc)
+     * @return a new output vector
+     */
+    double[] transform(Object[] cells) {
+        double[] out = new double[width];
+        for (int j = 0; j < cells.length; j++) {
+            Object c = cells[j];
+            Map<String, Integer> index = levelIndex.get(j);
+            if (index == null) {
+                double v = c == null || Double.isNaN((Double) c) ? numericFill[j] : (Double) c;
+                out[offset[j]] = (v - center[j]) / scale[j];
+            } else {
+                String s = c == null ? categoricalFill[j] : (String) c;
+                Integer k = index.get(s);
+                if (k != null) out[offset[j] + k] = 1.0;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Transforms many rows.
+     *
+     * @param rows input rows
+     * @return output matrix
+     */
+    double[][] transform(List<Object[]> rows) {
+        double[][] out = new double[rows.size()][];
+        for (int i = 0; i < out.length; i++) out[i] = transform(rows.get(i));
+        return out;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.mlpipeline.pipeline;
+
+/** Receives training progress. Calls may come from worker threads; implementations must be thread-safe and cheap. */
+@FunctionalInterface
+public interface ProgressListener {
+    /** A listener that ignores progress. */
+    ProgressListener NONE = fraction -> { };
+
+    /** @param fraction completed fraction in [0, 1], non-decreasing */
+    void onProgress(double fraction);
+}
