@@ -92,6 +92,9 @@ public class ProblemMapper {
         if (t instanceof JsonProcessingException e) {
             return jsonProblem(e, instance);
         }
+        if (t instanceof WebApplicationException e && e.getCause() instanceof JsonProcessingException json) {
+            return jsonProblem(json, instance);
+        }
         if (t instanceof WebApplicationException e) {
             int status = e.getResponse().getStatus();
             if (status >= 500) {

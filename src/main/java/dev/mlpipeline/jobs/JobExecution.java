@@ -1,0 +1,52 @@
+package dev.mlpipeline.jobs;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.mlpipeline.pipeline.CancellationToken;
+import dev.mlpipeline.pipeline.ProgressListener;
+
+/**
+ * A job while it runs on this replica: the fit reports progress here (from worker threads) and
+ * polls {@link #isCancelled()}; the scheduler's heartbeat writes the progress to the database and
+ * sets the cancel flag when the job is no longer RUNNING there.
+ */
+public final class JobExecution implements ProgressListener, CancellationToken {
+
+    private final JobKind kind;
+    private final String jobId;
+    private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0));
+    private volatile boolean cancelled;
+
+    public JobExecution(JobKind kind, String jobId) {
+        this.kind = kind;
+        this.jobId = jobId;
+    }
+
+    public JobKind kind() {
+        return kind;
+    }
+
+    public String jobId() {
+        return jobId;
+    }
+
+    @Override
+    public void onProgress(double fraction) {
+        double clamped = Math.max(0, Math.min(1, fraction));
+        progressBits.accumulateAndGet(Double.doubleToLongBits(clamped),
+                (current, next) -> Double.longBitsToDouble(next) > Double.longBitsToDouble(current) ? next : current);
+    }
+
+    public double progress() {
+        return Double.longBitsToDouble(progressBits.get());
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+}

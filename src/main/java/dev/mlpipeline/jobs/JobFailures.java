@@ -1,0 +1,42 @@
+package dev.mlpipeline.jobs;
+
+import dev.mlpipeline.common.DomainException;
+import dev.mlpipeline.pipeline.ArtifactIntegrityException;
+import dev.mlpipeline.pipeline.ModelUnavailableException;
+import dev.mlpipeline.pipeline.PipelineValidationException;
+
+/** Turns a failure of a running job into the {@code error} text its users read. */
+final class JobFailures {
+
+    private JobFailures() {
+    }
+
+    static String describe(Throwable failure) {
+        Throwable t = unwrap(failure);
+        if (t instanceof PipelineValidationException e) {
+            return e.field() == null ? e.getMessage() : e.field() + ": " + e.getMessage();
+        }
+        if (t instanceof ModelUnavailableException || t instanceof DomainException || t instanceof ArtifactIntegrityException) {
+            return t.getMessage();
+        }
+        if (t instanceof OutOfMemoryError) {
+            return "The job ran out of memory; use fewer rows, fewer trees or a shallower max_depth, or give the service more memory.";
+        }
+        return "The job failed unexpectedly (" + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ").";
+    }
+
+    static boolean isUnexpected(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return !(t instanceof PipelineValidationException || t instanceof ModelUnavailableException || t instanceof DomainException);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof io.smallrye.mutiny.CompositeException || t instanceof java.util.concurrent.CompletionException
+                || (t instanceof IllegalStateException && t.getCause() != null && t.getMessage() != null
+                        && t.getMessage().equals(t.getCause().toString()))) && t.getCause() != null) {
+            t = t instanceof io.smallrye.mutiny.CompositeException c ? c.getCauses().getFirst() : t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.mlpipeline.training;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.mlpipeline.common.Params;
+import dev.mlpipeline.common.Problem;
+import dev.mlpipeline.jobs.JobStatus;
+import dev.mlpipeline.training.dto.CreateTrainingJobRequest;
+import dev.mlpipeline.training.dto.TrainingJobResponse;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/training/jobs")
+@Tag(name = "Training jobs", description = "Fit one model with fixed hyperparameters; each completed job is a model version")
+@Produces(MediaType.APPLICATION_JSON)
+public class TrainingJobResource {
+
+    @Inject
+    TrainingJobService service;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createTrainingJob", summary = "Queue a training job",
+            description = "Validates the request against the dataset, then queues the job (PENDING). Poll the Location to follow it.")
+    @APIResponse(responseCode = "202", description = "Queued", content = @Content(schema = @Schema(implementation = TrainingJobResponse.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "Not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<TrainingJobResponse>> createTrainingJob(CreateTrainingJobRequest request) {
+        return service.createTrainingJob(request).map(job -> RestResponse.ResponseBuilder
+                .<TrainingJobResponse>accepted().location(URI.create("/api/training/jobs/" + job.id))
+                .entity(TrainingJobResponse.of(job)).build());
+    }
+
+    @GET
+    @Operation(operationId = "listTrainingJobs", summary = "List training jobs, newest first")
+    @APIResponse(responseCode = "200", description = "Matching jobs")
+    @APIResponse(responseCode = "400", description = "Bad filter", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<TrainingJobResponse>> listTrainingJobs(@QueryParam("status") String status,
+            @QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
+            @QueryParam("limit") String limit) {
+        JobStatus statusFilter = status == null || status.isBlank() ? null : JobStatus.parse("status", status);
+        int max = Params.intParam("limit", limit, 100, 1, 1000);
+        return service.listTrainingJobs(statusFilter, blankToNull(datasetId), blankToNull(modelType), max)
+                .map(list -> list.stream().map(TrainingJobResponse::of).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(operationId = "getTrainingJob", summary = "Get a training job with its status, progress, metrics and version")
+    @APIResponse(responseCode = "200", description = "The job")
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TrainingJobResponse> getTrainingJob(@PathParam("id") String id) {
+        return service.getTrainingJob(id).map(TrainingJobResponse::of);
+    }
+
+    @POST
+    @Path("/{id}/cancel")
+    @Operation(operationId = "cancelTrainingJob", summary = "Cancel a PENDING or RUNNING training job")
+    @APIResponse(responseCode = "200", description = "Cancelled")
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The job has already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<TrainingJobResponse> cancelTrainingJob(@PathParam("id") String id) {
+        return service.cancelTrainingJob(id).map(TrainingJobResponse::of);
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mlpipeline.training;
+
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.dataset.DatasetTables;
+import dev.mlpipeline.jobs.JobExecution;
+import dev.mlpipeline.jobs.JobHandler;
+import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.jobs.JobQueue;
+import dev.mlpipeline.jobs.StoredSpec;
+import dev.mlpipeline.jobs.WorkerPool;
+import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.Trainer;
+import dev.mlpipeline.pipeline.TrainingResult;
+import dev.mlpipeline.pipeline.TrainingSpec;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Runs a claimed training job: load the dataset, fit on the worker pool, complete with a version. */
+@ApplicationScoped
+public class TrainingJobRunner implements JobHandler {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DatasetTables tables;
+
+    @Inject
+    WorkerPool workers;
+
+    @Inject
+    JobQueue queue;
+
+    @Override
+    public JobKind kind() {
+        return JobKind.TRAINING;
+    }
+
+    @Override
+    public Uni<Void> run(JobExecution execution) {
+        return pool.preparedQuery("SELECT " + StoredSpec.COLUMNS + " FROM training_job WHERE id = $1")
+                .execute(Tuple.of(execution.jobId()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw NotFoundException.of("Training job", execution.jobId());
+                    }
+                    return StoredSpec.of(rows.iterator().next());
+                })
+                .flatMap(stored -> tables.load(stored.datasetId())
+                        .flatMap(data -> Blocking.run(workers, () -> {
+                            TrainingSpec spec = stored.spec();
+                            TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);
+                            byte[] artifact = ArtifactCodec.serialize(result.pipeline());
+                            return new JobQueue.Completion(artifact, ArtifactCodec.sha256(artifact), ArtifactCodec.FORMAT,
+                                    result.metrics(), null, null);
+                        })))
+                .flatMap(completion -> queue.complete(JobKind.TRAINING, execution.jobId(), completion))
+                .replaceWithVoid();
+    }
+
+}

@@ -1,0 +1,48 @@
+package dev.mlpipeline.training.dto;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import dev.mlpipeline.jobs.JobEntity;
+import dev.mlpipeline.jobs.JobStatus;
+
+@Schema(name = "TrainingJob")
+public record TrainingJobResponse(
+        String id,
+        @Schema(enumeration = "training") String jobType,
+        String datasetId,
+        String datasetName,
+        String modelType,
+        String task,
+        String targetColumn,
+        List<String> featureColumns,
+        Map<String, Object> hyperparameters,
+        Map<String, Object> preprocessing,
+        double testSize,
+        long randomSeed,
+        JobStatus status,
+        double progress,
+        Map<String, Object> metrics,
+        Integer version,
+        String error,
+        ArtifactSummary artifact,
+        Instant createdAt,
+        Instant startedAt,
+        Instant completedAt,
+        Long durationMs) {
+
+    @Schema(name = "ArtifactSummary")
+    public record ArtifactSummary(String sha256, long sizeBytes) {
+    }
+
+    public static TrainingJobResponse of(JobEntity j) {
+        return new TrainingJobResponse(j.id, "training", j.dataset.id, j.dataset.name, j.modelType, j.task,
+                j.targetColumn, List.of(j.featureColumns), j.hyperparameters, j.preprocessing, j.testSize, j.randomSeed,
+                j.status, j.progress, j.metrics, j.version, j.error,
+                j.artifact == null ? null : new ArtifactSummary(j.artifact.sha256, j.artifact.sizeBytes),
+                j.createdAt, j.startedAt, j.completedAt, j.durationMs());
+    }
+}
