@@ -73,7 +73,8 @@ class RegistryRepository {
         }
         if (filter.source() == null || TUNING.equals(filter.source())) {
             branches.add("""
-                    SELECT u.version, u.id, 'tuning', u.task, u.metrics, u.best_score, u.hyperparameters, u.completed_at
+                    SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters,
+                           u.completed_at
                     FROM tuning_job u
                     WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'""");
         }
