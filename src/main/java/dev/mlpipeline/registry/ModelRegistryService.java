@@ -1,0 +1,264 @@
+package dev.mlpipeline.registry;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.pipeline.ModelCatalog;
+import dev.mlpipeline.registry.dto.ModelEntryResponse;
+import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
+import dev.mlpipeline.registry.dto.ModelVersionResponse;
+import dev.mlpipeline.registry.dto.NextVersionResponse;
+import dev.mlpipeline.registry.dto.RegistryStatsResponse;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * The model registry: a read-only view over the COMPLETED rows of {@code training_job} and
+ * {@code tuning_job}, derived on every read (it stores nothing). Versions of both tables are read in
+ * one SQL stream ordered by (dataset_id, model_type, version DESC) and grouped on the fly into one
+ * entry per (dataset_id, model_type): memory holds one entry at a time, never a table.
+ */
+@ApplicationScoped
+public class ModelRegistryService {
+
+    public static final int MAX_PAGE_SIZE = 1000;
+
+    @Inject
+    RegistryRepository repository;
+
+    /**
+     * Every entry matching the filter (after the cursor, if any), in (dataset_id, model_type) order,
+     * each with its versions newest first; streamed: an entry is emitted as soon as the first row of
+     * the next one is read.
+     */
+    public Multi<ModelEntryResponse> listModels(ModelFilter filter, RegistryCursor after) {
+        return Runs.of(listed(filter, after), Listed::key).map(ModelRegistryService::toEntry);
+    }
+
+    /**
+     * At most {@code page.limit()} entries after the page's cursor, and the cursor of the next page
+     * when one exists. The version stream is cancelled (its cursor closed) once the page is full.
+     */
+    public Uni<ModelPage> listModels(ModelFilter filter, PageRequest page) {
+        return Runs.of(listed(filter, page.after()), Listed::key)
+                .select().first(page.limit())
+                .collect().asList()
+                .map(runs -> {
+                    List<ModelEntryResponse> entries = runs.stream().map(ModelRegistryService::toEntry).toList();
+                    boolean more = !runs.isEmpty() && runs.getLast().followed() && runs.size() == page.limit();
+                    String next = more ? runs.getLast().key().encode() : null;
+                    return new ModelPage(entries, next);
+                });
+    }
+
+    /**
+     * The versions of one model type (optionally on one dataset), grouped by dataset and newest
+     * first within a dataset.
+     *
+     * @throws NotFoundException for a model type the catalog does not know
+     */
+    public Multi<ModelVersionResponse> getModelVersions(String modelType, String datasetId) {
+        requireKnownModelType(modelType);
+        return listed(new ModelFilter(datasetId, modelType, null), null).map(Listed::version);
+    }
+
+    /**
+     * The version the next job completing for (dataset, model type) will get: the shared counter's
+     * last version + 1 (training and tuning jobs take versions from the same sequence, so
+     * {@code jobType} is validated but does not change the number).
+     *
+     * @throws InvalidInputException for a missing parameter, an unknown model type or job type
+     * @throws NotFoundException     for an unknown dataset
+     */
+    public Uni<NextVersionResponse> getNextVersion(String datasetId, String modelType, String jobType) {
+        require("dataset_id", datasetId);
+        require("model_type", modelType);
+        require("job_type", jobType);
+        if (ModelCatalog.find(modelType).isEmpty()) {
+            throw InvalidInputException.forField("model_type", "unknown model type '" + modelType + "'; see GET /api/models");
+        }
+        if (!RegistryRepository.TRAINING.equals(jobType) && !RegistryRepository.TUNING.equals(jobType)) {
+            throw InvalidInputException.forField("job_type", "must be 'training' or 'tuning', got '" + jobType + "'");
+        }
+        return repository.nextVersion(datasetId, modelType).map(row -> {
+            if (!row.getBoolean("dataset_exists")) {
+                throw NotFoundException.of("Dataset", datasetId);
+            }
+            return new NextVersionResponse(row.getInteger("next_version"));
+        });
+    }
+
+    /** Counts over all versions, the active deployment and the best version of every model. */
+    public Uni<RegistryStatsResponse> getStats() {
+        Uni<StatsAccumulator> counts = repository.streamStats()
+                .collect().in(StatsAccumulator::new, StatsAccumulator::add);
+        return Uni.combine().all().unis(counts, repository.activeDeployment()).asTuple()
+                .map(t -> t.getItem1().result(t.getItem2() == null ? null : toActive(t.getItem2())));
+    }
+
+    /**
+     * One version with its lineage. Without {@code datasetId} the model type must have versions on
+     * a single dataset.
+     *
+     * @throws NotFoundException     for an unknown model type or a version that does not exist
+     * @throws InvalidInputException when dataset_id is needed to tell datasets apart
+     */
+    public Uni<ModelVersionLineageResponse> getModelVersion(String modelType, int version, String datasetId) {
+        requireKnownModelType(modelType);
+        Uni<String> dataset = datasetId != null ? Uni.createFrom().item(datasetId)
+                : repository.datasetsWithVersions(modelType).map(ids -> {
+                    if (ids.isEmpty()) {
+                        throw new NotFoundException("Model type '" + modelType + "' has no versions");
+                    }
+                    if (ids.size() > 1) {
+                        throw InvalidInputException.forField("dataset_id", "required: model type '" + modelType
+                                + "' has versions on several datasets; name one of them");
+                    }
+                    return ids.getFirst();
+                });
+        return dataset.flatMap(ds -> repository.findVersion(ds, modelType, version).map(row -> {
+            if (row == null) {
+                throw new NotFoundException("Version " + version + " of model type '" + modelType
+                        + "' on dataset '" + ds + "' does not exist");
+            }
+            return toLineage(row);
+        }));
+    }
+
+    private static void requireKnownModelType(String modelType) {
+        if (ModelCatalog.find(modelType).isEmpty()) {
+            throw NotFoundException.of("Model type", modelType);
+        }
+    }
+
+    private static void require(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw InvalidInputException.forField(name, "required query parameter is missing");
+        }
+    }
+
+    /** A version row with its entry's key and the entry's deployed version. */
+    private record Listed(RegistryCursor key, ModelVersionResponse version, Integer deployedVersion) {
+    }
+
+    private Multi<Listed> listed(ModelFilter filter, RegistryCursor after) {
+        // key objects are shared by consecutive rows of a pair, so a run costs one key
+        RegistryCursor[] last = new RegistryCursor[1];
+        return repository.streamVersions(filter, after).map(row -> {
+            String datasetId = row.getString("dataset_id");
+            String modelType = row.getString("model_type");
+            RegistryCursor key = last[0];
+            if (key == null || !key.datasetId().equals(datasetId) || !key.modelType().equals(modelType)) {
+                key = new RegistryCursor(datasetId, modelType);
+                last[0] = key;
+            }
+            String jobId = row.getString("id");
+            String deployedJob = row.getString("deployed_job_id");
+            ModelVersionResponse v = new ModelVersionResponse(row.getInteger("version"), jobId,
+                    row.getString("source"), datasetId, row.getString("dataset_name"), modelType,
+                    row.getString("task"), row.getString("metrics"), row.getDouble("best_score"),
+                    row.getString("hyperparameters"), jobId.equals(deployedJob), instant(row, "completed_at"));
+            return new Listed(key, v, row.getInteger("deployed_version"));
+        });
+    }
+
+    private static ModelEntryResponse toEntry(Runs.Run<RegistryCursor, Listed> run) {
+        Listed first = run.items().getFirst();
+        List<ModelVersionResponse> versions = new ArrayList<>(run.items().size());
+        for (Listed l : run.items()) {
+            versions.add(l.version());
+        }
+        ModelVersionResponse newest = first.version();
+        return new ModelEntryResponse(newest.modelType(), newest.datasetId(), newest.datasetName(),
+                newest.version(), first.deployedVersion(), versions);
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static RegistryStatsResponse.ActiveDeployment toActive(Row r) {
+        return new RegistryStatsResponse.ActiveDeployment(r.getString("id"), r.getString("job_id"),
+                r.getString("source"), r.getString("dataset_id"), r.getString("dataset_name"),
+                r.getString("model_type"), r.getInteger("version"), instant(r, "created_at"));
+    }
+
+    /** Folds the per-(pair, task) stats rows; holds only per-model-type counts and the best list. */
+    private static final class StatsAccumulator {
+        private long models;
+        private long training;
+        private long tuning;
+        private final Set<String> datasets = new HashSet<>();
+        private final Map<String, Long> perType = new TreeMap<>();
+        private final List<RegistryStatsResponse.BestMetric> best = new ArrayList<>();
+        private String lastDataset;
+        private String lastType;
+
+        void add(Row r) {
+            String datasetId = r.getString("dataset_id");
+            String modelType = r.getString("model_type");
+            boolean samePair = datasetId.equals(lastDataset) && modelType.equals(lastType);
+            if (!samePair) {
+                lastDataset = datasetId;
+                lastType = modelType;
+                long trn = r.getLong("training");
+                long tun = r.getLong("tuning");
+                if (trn + tun > 0) {
+                    models++;
+                    training += trn;
+                    tuning += tun;
+                    datasets.add(datasetId);
+                    perType.merge(modelType, trn + tun, Long::sum);
+                }
+            }
+            if (r.getString("task") != null) {
+                best.add(new RegistryStatsResponse.BestMetric(modelType, datasetId, r.getString("dataset_name"),
+                        r.getString("task"), r.getString("metric"), r.getDouble("value"), r.getInteger("version"),
+                        r.getString("id"), r.getString("source")));
+            }
+        }
+
+        RegistryStatsResponse result(RegistryStatsResponse.ActiveDeployment active) {
+            return new RegistryStatsResponse(models, training + tuning, training, tuning, datasets.size(), active,
+                    perType, best);
+        }
+    }
+
+    private static ModelVersionLineageResponse toLineage(Row r) {
+        boolean tuning = RegistryRepository.TUNING.equals(r.getString("source"));
+        Instant started = instant(r, "started_at");
+        Instant completed = instant(r, "completed_at");
+        Long duration = started != null && completed != null
+                ? java.time.Duration.between(started, completed).toMillis() : null;
+        String[] features = r.getArrayOfStrings("feature_columns");
+        ModelVersionLineageResponse.Tuning t = !tuning ? null : new ModelVersionLineageResponse.Tuning(
+                r.getString("strategy"), r.getString("scoring"), r.getInteger("cv_folds"), r.getDouble("best_score"),
+                r.getString("best_params"), r.getString("search_space"),
+                r.getLong("trial_count") == null ? 0 : r.getLong("trial_count"), r.getInteger("best_trial_index"),
+                r.getDouble("best_trial_mean_score"), r.getDouble("best_trial_std_score"),
+                r.getLong("trials_duration_ms"));
+        return new ModelVersionLineageResponse(r.getInteger("version"), r.getString("id"), r.getString("source"),
+                r.getString("model_type"), r.getString("task"), r.getBoolean("is_deployed"),
+                new ModelVersionLineageResponse.DatasetRef(r.getString("dataset_id"), r.getString("dataset_name"),
+                        r.getString("dataset_sha256")),
+                r.getString("target_column"), features == null ? List.of() : List.of(features),
+                r.getString("preprocessing"), r.getString("hyperparameters"), r.getString("metrics"),
+                r.getDouble("test_size"), r.getLong("random_seed"), t,
+                new ModelVersionLineageResponse.Artifact(r.getString("artifact_id"), r.getString("artifact_sha256"),
+                        r.getLong("artifact_size_bytes"), r.getString("artifact_format")),
+                new ModelVersionLineageResponse.Timings(instant(r, "created_at"), started, completed, duration));
+    }
+}

@@ -1,0 +1,265 @@
+package dev.mlpipeline.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.PreparedStatement;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The registry's SQL, over the reactive PostgreSQL client. Read-only; only the columns the views
+ * need (never {@code model_artifact.bytes}).
+ *
+ * <p>Entries are driven by {@code model_version_counter}: it has one row per (dataset_id,
+ * model_type) that ever took a version, in primary-key order, and for each such pair a LATERAL
+ * UNION ALL of the completed rows of both job tables reads that pair's versions through the
+ * partial unique indexes {@code (dataset_id, model_type, version) WHERE status = 'COMPLETED'}.
+ * The plan (nested loop + incremental sort per pair) produces rows in (dataset_id, model_type,
+ * version DESC) order without sorting the whole result, so the rows are streamed with a cursor
+ * and a page can stop reading after its last entry.
+ */
+@ApplicationScoped
+class RegistryRepository {
+
+    /** Rows fetched per cursor round trip. */
+    static final int FETCH_SIZE = 1000;
+
+    static final String TRAINING = "training";
+    static final String TUNING = "tuning";
+
+    @Inject
+    Pool pool;
+
+    /**
+     * Versions of every (dataset_id, model_type) matching the filter and after the cursor, ordered
+     * by (dataset_id, model_type, version DESC). Columns: dataset_id, model_type, dataset_name,
+     * deployed_job_id, deployed_version, version, id, source, task, metrics, best_score,
+     * hyperparameters, completed_at.
+     */
+    Multi<Row> streamVersions(ModelFilter filter, RegistryCursor after) {
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        if (filter.datasetId() != null) {
+            args.add(filter.datasetId());
+            where.append(" AND c.dataset_id = $").append(args.size());
+        }
+        if (filter.modelType() != null) {
+            args.add(filter.modelType());
+            where.append(" AND c.model_type = $").append(args.size());
+        }
+        if (after != null) {
+            args.add(after.datasetId());
+            args.add(after.modelType());
+            where.append(" AND (c.dataset_id, c.model_type) > ($").append(args.size() - 1)
+                    .append(", $").append(args.size()).append(')');
+        }
+        List<String> branches = new ArrayList<>();
+        if (filter.source() == null || TRAINING.equals(filter.source())) {
+            branches.add("""
+                    SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, NULL::float8 AS best_score,
+                           t.hyperparameters, t.completed_at
+                    FROM training_job t
+                    WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED'""");
+        }
+        if (filter.source() == null || TUNING.equals(filter.source())) {
+            branches.add("""
+                    SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters,
+                           u.completed_at
+                    FROM tuning_job u
+                    WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'""");
+        }
+        String sql = """
+                SELECT c.dataset_id, c.model_type, d.name AS dataset_name, dep.job_id AS deployed_job_id,
+                       dep.version AS deployed_version, v.version, v.id, v.source, v.task, v.metrics::text AS metrics,
+                       v.best_score, v.hyperparameters::text AS hyperparameters, v.completed_at
+                FROM model_version_counter c
+                JOIN dataset d ON d.id = c.dataset_id
+                LEFT JOIN deployment dep ON dep.is_active AND dep.dataset_id = c.dataset_id AND dep.model_type = c.model_type
+                CROSS JOIN LATERAL (
+                """ + String.join("\nUNION ALL\n", branches) + """
+
+                ) v""" + where + """
+
+                ORDER BY c.dataset_id, c.model_type, v.version DESC""";
+        return stream(sql, Tuple.from(args));
+    }
+
+    /**
+     * Streams the rows of a query through a cursor ({@link #FETCH_SIZE} rows per round trip), on a
+     * connection and read-only transaction of its own that are released when the stream completes,
+     * fails or is cancelled (a page that has its entries cancels the rest).
+     */
+    Multi<Row> stream(String sql, Tuple args) {
+        return Multi.createFrom().resourceFromUni(() -> pool.getConnection().map(Cursor::new),
+                        cursor -> cursor.open(sql, args))
+                .withFinalizer(Cursor::release);
+    }
+
+    private static final class Cursor {
+        private final SqlConnection connection;
+        private Transaction transaction;
+        private PreparedStatement statement;
+
+        Cursor(SqlConnection connection) {
+            this.connection = connection;
+        }
+
+        Multi<Row> open(String sql, Tuple args) {
+            return connection.begin()
+                    .invoke(tx -> transaction = tx)
+                    .chain(() -> connection.prepare(sql))
+                    .invoke(ps -> statement = ps)
+                    .onItem().transformToMulti(ps -> ps.createStream(FETCH_SIZE, args).toMulti());
+        }
+
+        Uni<Void> release() {
+            Uni<Void> closeStatement = statement == null ? Uni.createFrom().voidItem()
+                    : statement.close().onFailure().recoverWithNull();
+            return closeStatement
+                    .chain(() -> transaction == null ? Uni.createFrom().voidItem()
+                            : transaction.rollback().onFailure().recoverWithNull())
+                    .eventually(connection::close);
+        }
+    }
+
+    /** Rows of a short query. */
+    Uni<RowSet<Row>> query(String sql, Tuple args) {
+        return pool.preparedQuery(sql).execute(args);
+    }
+
+    /** The counter's last version for the pair (0 for none) and whether the dataset exists. */
+    Uni<Row> nextVersion(String datasetId, String modelType) {
+        return query("""
+                SELECT coalesce((SELECT last_version FROM model_version_counter
+                                 WHERE dataset_id = $1 AND model_type = $2), 0) + 1 AS next_version,
+                       EXISTS (SELECT 1 FROM dataset WHERE id = $1) AS dataset_exists""",
+                Tuple.of(datasetId, modelType)).map(rows -> rows.iterator().next());
+    }
+
+    /**
+     * Per (dataset_id, model_type): completed training and tuning versions (index-only counts over
+     * the partial version indexes), the dataset name, and the pair's best version by its primary
+     * metric (accuracy for classification, r2 for regression; through the V2 metric indexes) for
+     * each task the pair has.
+     */
+    Multi<Row> streamStats() {
+        return stream("""
+                SELECT c.dataset_id, c.model_type, d.name AS dataset_name,
+                       (SELECT count(*) FROM training_job t WHERE t.dataset_id = c.dataset_id
+                               AND t.model_type = c.model_type AND t.status = 'COMPLETED') AS training,
+                       (SELECT count(*) FROM tuning_job u WHERE u.dataset_id = c.dataset_id
+                               AND u.model_type = c.model_type AND u.status = 'COMPLETED') AS tuning,
+                       b.task, b.metric, b.value, b.version, b.id, b.source
+                FROM model_version_counter c
+                JOIN dataset d ON d.id = c.dataset_id
+                LEFT JOIN LATERAL (
+                    SELECT DISTINCT ON (x.task) x.task,
+                           CASE x.task WHEN 'classification' THEN 'accuracy' ELSE 'r2' END AS metric,
+                           (x.score)::float8 AS value, x.version, x.id, x.source
+                    FROM (
+                        (SELECT t.task, %1$s AS score, t.version, t.id, 'training' AS source
+                         FROM training_job t WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type
+                              AND t.status = 'COMPLETED' AND t.task = 'classification'
+                              AND jsonb_typeof(%1$s) = 'number'
+                         ORDER BY %1$s DESC NULLS LAST, t.version DESC LIMIT 1)
+                        UNION ALL
+                        (SELECT t.task, %1$s, t.version, t.id, 'training'
+                         FROM training_job t WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type
+                              AND t.status = 'COMPLETED' AND t.task = 'regression'
+                              AND jsonb_typeof(%1$s) = 'number'
+                         ORDER BY %1$s DESC NULLS LAST, t.version DESC LIMIT 1)
+                        UNION ALL
+                        (SELECT u.task, %2$s, u.version, u.id, 'tuning'
+                         FROM tuning_job u WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type
+                              AND u.status = 'COMPLETED' AND u.task = 'classification'
+                              AND jsonb_typeof(%2$s) = 'number'
+                         ORDER BY %2$s DESC NULLS LAST, u.version DESC LIMIT 1)
+                        UNION ALL
+                        (SELECT u.task, %2$s, u.version, u.id, 'tuning'
+                         FROM tuning_job u WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type
+                              AND u.status = 'COMPLETED' AND u.task = 'regression'
+                              AND jsonb_typeof(%2$s) = 'number'
+                         ORDER BY %2$s DESC NULLS LAST, u.version DESC LIMIT 1)
+                    ) x
+                    ORDER BY x.task, x.score DESC, x.version DESC
+                ) b ON true
+                ORDER BY c.dataset_id, c.model_type, b.task""".formatted(score("t"), score("u")), Tuple.tuple());
+    }
+
+    /** The primary-metric expression of V2__registry_indexes.sql (must stay identical to it). */
+    private static String score(String alias) {
+        return "(CASE " + alias + ".task WHEN 'classification' THEN " + alias + ".metrics -> 'accuracy' ELSE "
+                + alias + ".metrics -> 'r2' END)";
+    }
+
+    /** The active deployment with its dataset name, if any. */
+    Uni<Row> activeDeployment() {
+        return query("""
+                SELECT dep.id, dep.job_id, dep.source, dep.dataset_id, d.name AS dataset_name, dep.model_type,
+                       dep.version, dep.created_at
+                FROM deployment dep JOIN dataset d ON d.id = dep.dataset_id
+                WHERE dep.is_active""", Tuple.tuple())
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
+    }
+
+    /** Up to two datasets on which the model type has taken versions (two means "ambiguous"). */
+    Uni<List<String>> datasetsWithVersions(String modelType) {
+        return query("SELECT dataset_id FROM model_version_counter WHERE model_type = $1 ORDER BY dataset_id LIMIT 2",
+                Tuple.of(modelType))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
+    /** One completed version with its lineage columns, or null. */
+    Uni<Row> findVersion(String datasetId, String modelType, int version) {
+        return query("""
+                SELECT v.*, d.name AS dataset_name, d.sha256 AS dataset_sha256,
+                       a.sha256 AS artifact_sha256, a.size_bytes AS artifact_size_bytes, a.format AS artifact_format,
+                       EXISTS (SELECT 1 FROM deployment dep WHERE dep.is_active AND dep.job_id = v.id) AS is_deployed,
+                       tr.trial_count, tr.trials_duration_ms, bt.trial_index AS best_trial_index,
+                       bt.mean_score AS best_trial_mean_score, bt.std_score AS best_trial_std_score
+                FROM (
+                    SELECT t.id, 'training' AS source, t.dataset_id, t.model_type, t.task, t.version, t.target_column,
+                           t.feature_columns, t.preprocessing::text AS preprocessing,
+                           t.hyperparameters::text AS hyperparameters, t.metrics::text AS metrics, t.test_size,
+                           t.random_seed, NULL::varchar AS strategy, NULL::varchar AS scoring, NULL::int AS cv_folds,
+                           NULL::float8 AS best_score, NULL::text AS best_params, NULL::text AS search_space,
+                           t.artifact_id, t.created_at, t.started_at, t.completed_at
+                    FROM training_job t
+                    WHERE t.dataset_id = $1 AND t.model_type = $2 AND t.version = $3 AND t.status = 'COMPLETED'
+                    UNION ALL
+                    SELECT u.id, 'tuning', u.dataset_id, u.model_type, u.task, u.version, u.target_column,
+                           u.feature_columns, u.preprocessing::text, u.hyperparameters::text, u.metrics::text,
+                           u.test_size, u.random_seed, u.strategy, u.scoring, u.cv_folds, u.best_score,
+                           u.best_params::text, u.search_space::text, u.artifact_id, u.created_at, u.started_at,
+                           u.completed_at
+                    FROM tuning_job u
+                    WHERE u.dataset_id = $1 AND u.model_type = $2 AND u.version = $3 AND u.status = 'COMPLETED'
+                ) v
+                JOIN dataset d ON d.id = v.dataset_id
+                JOIN model_artifact a ON a.id = v.artifact_id
+                LEFT JOIN LATERAL (
+                    SELECT count(*) AS trial_count, sum(duration_ms)::bigint AS trials_duration_ms
+                    FROM tuning_trial WHERE tuning_job_id = v.id
+                ) tr ON v.source = 'tuning'
+                LEFT JOIN LATERAL (
+                    SELECT trial_index, mean_score, std_score FROM tuning_trial
+                    WHERE tuning_job_id = v.id ORDER BY mean_score DESC, trial_index LIMIT 1
+                ) bt ON v.source = 'tuning'
+                LIMIT 1""", Tuple.of(datasetId, modelType, version))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
+    }
+}

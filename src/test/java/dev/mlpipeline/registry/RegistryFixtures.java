@@ -1,0 +1,113 @@
+package dev.mlpipeline.registry;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.File;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import dev.mlpipeline.common.Ids;
+
+/** Job, artifact, counter and deployment rows written with SQL, as the job code writes them. */
+final class RegistryFixtures {
+
+    private final Mutiny.SessionFactory sessions;
+
+    RegistryFixtures(Mutiny.SessionFactory sessions) {
+        this.sessions = sessions;
+    }
+
+    static String uploadSample(String file) {
+        return given().multiPart("file", new File("samples/" + file), "text/csv").post("/api/datasets")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    void sql(String sql, Object... params) {
+        sessions.withTransaction(s -> {
+            var q = s.createNativeQuery(sql);
+            for (int i = 0; i < params.length; i++) {
+                q.setParameter(i + 1, params[i]);
+            }
+            return q.executeUpdate();
+        }).await().indefinitely();
+    }
+
+    String artifact() {
+        String id = Ids.next("art");
+        sql("INSERT INTO model_artifact (id, bytes, sha256, size_bytes, format, created_at) "
+                + "VALUES (?1, '\\x0102'::bytea, ?2, 2, 'java-serialized-pipeline-v1', now())", id, "ab".repeat(32));
+        return id;
+    }
+
+    /** A training job; a version, artifact and counter bump when COMPLETED. */
+    String training(String datasetId, String modelType, String status, String metrics) {
+        String id = Ids.next("trn");
+        boolean done = status.equals("COMPLETED");
+        Integer version = done ? takeVersion(datasetId, modelType) : null;
+        String artifact = done ? artifact() : null;
+        sql("""
+                INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns,
+                    hyperparameters, preprocessing, test_size, random_seed, status, progress, metrics, version,
+                    artifact_id, created_at, started_at, completed_at)
+                VALUES (?1, ?2, ?3, 'classification', 'Churn', ARRAY['tenure','MonthlyCharges'],
+                    '{"n_estimators":100,"max_depth":null}'::jsonb, '{"scale":"standard"}'::jsonb, 0.2, 42, ?4,
+                    1, CAST(?5 AS text)::jsonb, ?6, ?7, now() - interval '3 seconds', now() - interval '2 seconds',
+                    CASE WHEN ?4 = 'COMPLETED' THEN now() END)""",
+                id, datasetId, modelType, status, done ? metrics : null, version, artifact);
+        return id;
+    }
+
+    /** A tuning job with three trials; a version when COMPLETED. */
+    String tuning(String datasetId, String modelType, String status, String metrics, double bestScore) {
+        String id = Ids.next("tun");
+        boolean done = status.equals("COMPLETED");
+        Integer version = done ? takeVersion(datasetId, modelType) : null;
+        String artifact = done ? artifact() : null;
+        sql("""
+                INSERT INTO tuning_job (id, dataset_id, model_type, task, target_column, feature_columns,
+                    hyperparameters, preprocessing, test_size, random_seed, strategy, search_space, cv_folds, scoring,
+                    best_params, best_score, status, progress, metrics, version, artifact_id, created_at, started_at,
+                    completed_at)
+                VALUES (?1, ?2, ?3, 'classification', 'Churn', ARRAY['tenure','MonthlyCharges'],
+                    '{"n_estimators":200,"max_depth":8}'::jsonb, '{"scale":"standard"}'::jsonb, 0.2, 42, 'grid',
+                    '{"n_estimators":[100,200],"max_depth":[8]}'::jsonb, 5, 'accuracy',
+                    CASE WHEN ?4 = 'COMPLETED' THEN '{"n_estimators":200,"max_depth":8}'::jsonb END,
+                    CASE WHEN ?4 = 'COMPLETED' THEN CAST(?5 AS float8) END, ?4, 1, CAST(?6 AS text)::jsonb, ?7, ?8,
+                    now() - interval '10 seconds', now() - interval '8 seconds', CASE WHEN ?4 = 'COMPLETED' THEN now() END)""",
+                id, datasetId, modelType, status, bestScore, done ? metrics : null, version, artifact);
+        for (int i = 0; i < 3; i++) {
+            sql("""
+                    INSERT INTO tuning_trial (tuning_job_id, trial_index, params, mean_score, std_score, fold_scores,
+                        duration_ms, created_at)
+                    VALUES (?1, ?2, '{"n_estimators":100}'::jsonb, ?3, 0.01, ARRAY[0.8,0.81]::float8[], 100, now())""",
+                    id, i, i == 1 ? bestScore : bestScore - 0.05);
+        }
+        return id;
+    }
+
+    /** What the job code does when a job completes: one atomic counter bump. */
+    int takeVersion(String datasetId, String modelType) {
+        return sessions.withTransaction(s -> s.createNativeQuery("""
+                INSERT INTO model_version_counter (dataset_id, model_type, last_version) VALUES (?1, ?2, 1)
+                ON CONFLICT (dataset_id, model_type)
+                DO UPDATE SET last_version = model_version_counter.last_version + 1
+                RETURNING last_version""", Integer.class)
+                .setParameter(1, datasetId).setParameter(2, modelType).getSingleResult())
+                .await().indefinitely();
+    }
+
+    /** Makes this version the single active deployment. */
+    String deploy(String jobId, String source, String datasetId, String modelType, int version) {
+        String id = Ids.next("dep");
+        sql("UPDATE deployment SET is_active = false, deactivated_at = now() WHERE is_active");
+        sql("""
+                INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version, is_active, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, true, now())""", id, jobId, source, datasetId, modelType, version);
+        return id;
+    }
+
+    static final String ACC_85 = "{\"accuracy\":0.85,\"f1\":0.8}";
+    static final String ACC_91 = "{\"accuracy\":0.91,\"f1\":0.88}";
+    static final String ACC_92 = "{\"accuracy\":0.92,\"f1\":0.9}";
+    static final String ACC_78 = "{\"accuracy\":0.78,\"f1\":0.7}";
+}
