@@ -92,9 +92,13 @@ public class JobQueue {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** What a finished fit hands to {@link #complete}. */
+    /**
+     * What a finished fit hands to {@link #complete}. For tuning jobs, {@code hyperparameters} are
+     * those of the refit best configuration (they replace the submitted fixed ones), with
+     * {@code bestParams} and {@code bestScore}; training jobs leave the three null.
+     */
     public record Completion(byte[] artifact, String sha256, String format, Map<String, Double> metrics,
-            Map<String, Object> bestParams, Double bestScore) {
+            Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore) {
     }
 
     /**
@@ -134,11 +138,12 @@ public class JobQueue {
                 .flatMap(version -> {
                     String sql = "UPDATE " + kind.table() + " SET status = 'COMPLETED', version = $2, artifact_id = $3,"
                             + " metrics = $4, progress = 1, completed_at = now(), heartbeat_at = now(), error = NULL"
-                            + (kind == JobKind.TUNING ? ", best_params = $5, best_score = $6" : "")
+                            + (kind == JobKind.TUNING ? ", best_params = $5, best_score = $6, hyperparameters = $7" : "")
                             + " WHERE id = $1";
                     Tuple params = Tuple.of(id, version, artifactId, metrics);
                     if (kind == JobKind.TUNING) {
-                        params.addValue(new JsonObject(new java.util.LinkedHashMap<>(c.bestParams()))).addValue(c.bestScore());
+                        params.addValue(new JsonObject(new java.util.LinkedHashMap<>(c.bestParams()))).addValue(c.bestScore())
+                                .addValue(new JsonObject(new java.util.LinkedHashMap<>(c.hyperparameters())));
                     }
                     return conn.preparedQuery(sql).execute(params).replaceWith(version);
                 });

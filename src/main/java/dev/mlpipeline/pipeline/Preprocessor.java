@@ -165,6 +165,30 @@ final class Preprocessor implements Serializable {
         return out;
     }
 
+    /**
+     * @param j feature index
+     * @return the value filling missing cells of numeric feature {@code j} (fitted on the training rows)
+     */
+    double numericFill(int j) {
+        return numericFill[j];
+    }
+
+    /**
+     * @param j feature index
+     * @return the value subtracted from numeric feature {@code j} before scaling (mean, min or 0)
+     */
+    double center(int j) {
+        return center[j];
+    }
+
+    /**
+     * @param j feature index
+     * @return the divisor of numeric feature {@code j} (standard deviation, max - min or 1)
+     */
+    double scale(int j) {
+        return scale[j];
+    }
+
     /** @return number of output columns */
     int width() {
         return width;

@@ -103,7 +103,14 @@ public final class Trainer {
         return new TrainingResult(pipeline, metrics, split.train().length, split.test().length);
     }
 
-    private static void checkSplit(int train, int test) {
+    /**
+     * Refuses a split with too few test or training rows.
+     *
+     * @param train training rows
+     * @param test  test rows
+     * @throws PipelineValidationException on {@code test_size}
+     */
+    static void checkSplit(int train, int test) {
         if (test < MIN_TEST_ROWS) {
             throw new PipelineValidationException("test_size", "the test split would have " + test
                     + " row(s); at least " + MIN_TEST_ROWS + " are needed: raise test_size or use more data");

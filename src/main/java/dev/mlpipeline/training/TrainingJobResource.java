@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.common.Problem;
-import dev.mlpipeline.jobs.JobStatus;
+import dev.mlpipeline.jobs.JobFilter;
 import dev.mlpipeline.training.dto.CreateTrainingJobRequest;
 import dev.mlpipeline.training.dto.TrainingJobResponse;
 import io.smallrye.mutiny.Uni;
@@ -56,9 +56,7 @@ public class TrainingJobResource {
     public Uni<List<TrainingJobResponse>> listTrainingJobs(@QueryParam("status") String status,
             @QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
             @QueryParam("limit") String limit) {
-        JobStatus statusFilter = status == null || status.isBlank() ? null : JobStatus.parse("status", status);
-        int max = Params.intParam("limit", limit, 100, 1, 1000);
-        return service.listTrainingJobs(statusFilter, blankToNull(datasetId), blankToNull(modelType), max)
+        return service.listTrainingJobs(JobFilter.of(status, datasetId, modelType), Params.intParam("limit", limit, 100, 1, 1000))
                 .map(list -> list.stream().map(TrainingJobResponse::of).toList());
     }
 
@@ -79,9 +77,5 @@ public class TrainingJobResource {
     @APIResponse(responseCode = "409", description = "The job has already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<TrainingJobResponse> cancelTrainingJob(@PathParam("id") String id) {
         return service.cancelTrainingJob(id).map(TrainingJobResponse::of);
-    }
-
-    static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 }

@@ -58,7 +58,7 @@ public class TrainingJobRunner implements JobHandler {
                             TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);
                             byte[] artifact = ArtifactCodec.serialize(result.pipeline());
                             return new JobQueue.Completion(artifact, ArtifactCodec.sha256(artifact), ArtifactCodec.FORMAT,
-                                    result.metrics(), null, null);
+                                    result.metrics(), null, null, null);
                         })))
                 .flatMap(completion -> queue.complete(JobKind.TRAINING, execution.jobId(), completion))
                 .replaceWithVoid();

@@ -14,6 +14,7 @@ import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetRepository;
 import dev.mlpipeline.dataset.DatasetTables;
+import dev.mlpipeline.jobs.JobFilter;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
 import dev.mlpipeline.jobs.JobScheduler;
@@ -100,8 +101,8 @@ public class TrainingJobService {
 
     /** Jobs matching the optional filters, newest first. */
     @WithSession
-    public Uni<List<TrainingJob>> listTrainingJobs(JobStatus status, String datasetId, String modelType, int limit) {
-        return jobs.search(status, datasetId, modelType, limit);
+    public Uni<List<TrainingJob>> listTrainingJobs(JobFilter filter, int limit) {
+        return jobs.search(filter, limit);
     }
 
     /**

@@ -7,12 +7,13 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.mlpipeline.jobs.JobEntity;
+import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobStatus;
 
 @Schema(name = "TrainingJob")
 public record TrainingJobResponse(
         String id,
-        @Schema(enumeration = "training") String jobType,
+        @Schema(enumeration = { "training", "tuning" }) String jobType,
         String datasetId,
         String datasetName,
         String modelType,
@@ -39,7 +40,12 @@ public record TrainingJobResponse(
     }
 
     public static TrainingJobResponse of(JobEntity j) {
-        return new TrainingJobResponse(j.id, "training", j.dataset.id, j.dataset.name, j.modelType, j.task,
+        return of(j, JobKind.TRAINING);
+    }
+
+    /** The fields every job shows; tuning jobs add theirs around it. */
+    public static TrainingJobResponse of(JobEntity j, JobKind kind) {
+        return new TrainingJobResponse(j.id, kind.wireName(), j.dataset.id, j.dataset.name, j.modelType, j.task,
                 j.targetColumn, List.of(j.featureColumns), j.hyperparameters, j.preprocessing, j.testSize, j.randomSeed,
                 j.status, j.progress, j.metrics, j.version, j.error,
                 j.artifact == null ? null : new ArtifactSummary(j.artifact.sha256, j.artifact.sizeBytes),

@@ -1,0 +1,257 @@
+package dev.mlpipeline.pipeline;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * k-fold cross-validation of one training configuration on the training split of a dataset, the scoring unit of
+ * hyperparameter tuning.
+ *
+ * <p>The training split is exactly the one {@link Trainer#train} uses for the same spec (same seed, same rows), so
+ * the held-out test split is never seen during tuning. In every fold the whole pipeline — imputation statistics,
+ * one-hot levels, scaler and model — is fitted on the fold's training rows only and scored on its validation rows.
+ *
+ * <p>Folds are not scikit-learn's exact assignment (which depends on NumPy's shuffling of each class), but follow the
+ * same recipe: shuffled, stratified by class for classification, fold sizes differing by at most one.
+ *
+ * <p>All methods are stateless and thread-safe: concurrent calls may share the same {@link Table} (which is only
+ * read). Results are deterministic given the spec's seed, whatever the thread.
+ */
+public final class CrossValidator {
+
+    /** Smallest accepted number of folds. */
+    public static final int MIN_FOLDS = 2;
+    /** Largest accepted number of folds. */
+    public static final int MAX_FOLDS = 20;
+
+    private CrossValidator() {
+    }
+
+    /**
+     * Receives each fitted fold (test hook, e.g. to check that preprocessing saw only the fold's training rows).
+     */
+    @FunctionalInterface
+    interface FoldObserver {
+        /**
+         * Called after each fold was fitted and scored, on the calling thread.
+         *
+         * @param prepared       the prepared request (row positions below index its cells and targets)
+         * @param fold           fold index
+         * @param trainRows      rows the fold's pipeline was fitted on
+         * @param validationRows rows it was scored on
+         * @param pipeline       the fold's fitted pipeline
+         * @param score          its score on the validation rows
+         */
+        void onFold(Trainer.Prepared prepared, int fold, int[] trainRows, int[] validationRows, FittedPipeline pipeline,
+                    double score);
+    }
+
+    /**
+     * Stratified k-fold assignment. Rows are grouped by label (labels in ascending order), each group is shuffled with
+     * the seed and dealt round-robin into the folds, the dealing position carrying over from one class to the next.
+     * So every class with at least {@code k} rows appears in every fold, a class's count differs by at most one
+     * between folds, and so do the fold sizes.
+     *
+     * @param labels class of each row (any int values)
+     * @param k      number of folds, 2 ≤ k ≤ labels.length
+     * @param seed   shuffling seed
+     * @return for each fold, its validation row positions in ascending order; together they partition
+     * {@code 0..labels.length-1}
+     * @throws IllegalArgumentException when k is out of range
+     */
+    public static int[][] stratifiedKFold(int[] labels, int k, long seed) {
+        checkK(labels.length, k);
+        TreeMap<Integer, List<Integer>> byClass = new TreeMap<>();
+        for (int i = 0; i < labels.length; i++) byClass.computeIfAbsent(labels[i], c -> new ArrayList<>()).add(i);
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<List<Integer>> folds = new ArrayList<>(k);
+        for (int f = 0; f < k; f++) folds.add(new ArrayList<>());
+        int next = 0;
+        for (List<Integer> members : byClass.values()) {
+            int[] rows = members.stream().mapToInt(Integer::intValue).toArray();
+            shuffle(rows, rng);
+            for (int row : rows) {
+                folds.get(next).add(row);
+                next = (next + 1) % k;
+            }
+        }
+        int[][] out = new int[k][];
+        for (int f = 0; f < k; f++) {
+            out[f] = folds.get(f).stream().mapToInt(Integer::intValue).sorted().toArray();
+        }
+        return out;
+    }
+
+    /**
+     * Shuffled k-fold assignment: a seeded permutation of the rows cut into k consecutive parts, the first
+     * {@code n % k} of them one row larger.
+     *
+     * @param n    number of rows
+     * @param k    number of folds, 2 ≤ k ≤ n
+     * @param seed shuffling seed
+     * @return for each fold, its validation row positions in ascending order; together they partition {@code 0..n-1}
+     * @throws IllegalArgumentException when k is out of range
+     */
+    public static int[][] kFold(int n, int k, long seed) {
+        checkK(n, k);
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        shuffle(perm, new SplittableRandom(seed));
+        int[][] out = new int[k][];
+        int start = 0;
+        for (int f = 0; f < k; f++) {
+            int size = n / k + (f < n % k ? 1 : 0);
+            out[f] = Arrays.copyOfRange(perm, start, start + size);
+            Arrays.sort(out[f]);
+            start += size;
+        }
+        return out;
+    }
+
+    private static void checkK(int n, int k) {
+        if (k < 2 || k > n) throw new IllegalArgumentException("need 2 <= k <= " + n + " folds, got " + k);
+    }
+
+    /** Fisher-Yates shuffle. */
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /**
+     * Checks a fold count against a request and its data, without training.
+     *
+     * @param table the dataset
+     * @param types column types of the dataset
+     * @param spec  the training request (its split decides the training rows)
+     * @param folds requested number of folds
+     * @throws PipelineValidationException on {@code cv_folds} when folds is outside [{@value #MIN_FOLDS},
+     *                                     {@value #MAX_FOLDS}], exceeds the number of training rows, or (classification)
+     *                                     exceeds the row count of the smallest class in the training split; or as
+     *                                     {@link Trainer#validate} for an invalid request
+     */
+    public static void validateFolds(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds) {
+        checkFoldRange(folds);
+        Trainer.Prepared p = Trainer.prepare(table, types, spec);
+        Splits.TrainTest split = p.split(spec.testSize(), spec.randomSeed());
+        Trainer.checkSplit(split.train().length, split.test().length);
+        checkFolds(p, split.train(), folds);
+    }
+
+    private static void checkFoldRange(int folds) {
+        if (folds < MIN_FOLDS || folds > MAX_FOLDS) {
+            throw new PipelineValidationException("cv_folds", "cv_folds must be between " + MIN_FOLDS + " and "
+                    + MAX_FOLDS + ", got " + folds);
+        }
+    }
+
+    private static void checkFolds(Trainer.Prepared p, int[] train, int folds) {
+        if (train.length < folds) {
+            throw new PipelineValidationException("cv_folds", "the training split has only " + train.length
+                    + " row(s), fewer than cv_folds = " + folds);
+        }
+        if (p.task() == Task.CLASSIFICATION) {
+            int[] counts = new int[p.labels().size()];
+            for (int r : train) counts[p.yClass()[r]]++;
+            int smallest = 0;
+            for (int c = 1; c < counts.length; c++) if (counts[c] < counts[smallest]) smallest = c;
+            if (counts[smallest] < folds) {
+                throw new PipelineValidationException("cv_folds", "class '" + p.labels().get(smallest)
+                        + "' has only " + counts[smallest] + " row(s) in the training split, fewer than cv_folds = "
+                        + folds + "; lower cv_folds to at most " + counts[smallest] + " so every fold holds every class");
+            }
+        }
+    }
+
+    /**
+     * Cross-validates one configuration on the training split.
+     *
+     * <p>The rows, split and folds are derived from {@code spec} (its seed seeds the split, the folds and the model),
+     * so the result is deterministic. Folds run one after another on the calling thread. Smile's random forest builds
+     * its trees with a parallel stream, i.e. on the {@link java.util.concurrent.ForkJoinPool} the call runs in: the
+     * common pool, unless this method is called from a task of another pool (a pool of parallelism 1 makes the fit
+     * single-threaded). Results do not depend on the pool, because every tree has its own seed.
+     *
+     * @param table   the dataset (only read; may be shared by concurrent calls)
+     * @param types   column types of the dataset
+     * @param spec    the request; {@code spec.hyperparameters()} are the configuration to score (validated again,
+     *                idempotently, with the model defaults filled in)
+     * @param folds   number of folds ({@value #MIN_FOLDS}..{@value #MAX_FOLDS})
+     * @param scoring a name from {@link Metrics#CLASSIFICATION_SCORINGS} or {@link Metrics#REGRESSION_SCORINGS}
+     *                matching the task, larger is better; classification {@code f1}, {@code precision},
+     *                {@code recall} are macro averages, {@code roc_auc} is of class index 1 for binary targets and
+     *                the macro one-vs-rest average for multiclass ones
+     * @param cancel  polled between folds and between trees / iterations (null = never cancelled)
+     * @return the score of each fold, in fold order
+     * @throws PipelineValidationException as {@link #validateFolds}, and on {@code scoring} for a scoring that does
+     *                                     not apply to the task
+     * @throws ModelUnavailableException   when the model cannot run on this machine
+     * @throws TrainingCancelledException  when {@code cancel} fired
+     */
+    public static double[] crossValidate(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds,
+                                         String scoring, CancellationToken cancel) {
+        return crossValidate(table, types, spec, folds, scoring, cancel, null);
+    }
+
+    /**
+     * {@link #crossValidate(Table, Map, TrainingSpec, int, String, CancellationToken)} reporting each fold.
+     *
+     * @param table    the dataset
+     * @param types    column types of the dataset
+     * @param spec     the request
+     * @param folds    number of folds
+     * @param scoring  scoring name
+     * @param cancel   cancellation (null = never)
+     * @param observer receives each fitted fold (null = none)
+     * @return the score of each fold, in fold order
+     */
+    static double[] crossValidate(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds,
+                                  String scoring, CancellationToken cancel, FoldObserver observer) {
+        CancellationToken ct = cancel == null ? CancellationToken.NONE : cancel;
+        checkFoldRange(folds);
+        Trainer.Prepared p = Trainer.prepare(table, types, spec);
+        Metrics.checkScoring(scoring, p.task());
+        Splits.TrainTest split = p.split(spec.testSize(), spec.randomSeed());
+        Trainer.checkSplit(split.train().length, split.test().length);
+        int[] train = split.train();
+        checkFolds(p, train, folds);
+
+        int[][] validation;
+        if (p.task() == Task.CLASSIFICATION) {
+            int[] y = new int[train.length];
+            for (int i = 0; i < train.length; i++) y[i] = p.yClass()[train[i]];
+            validation = stratifiedKFold(y, folds, spec.randomSeed());
+        } else {
+            validation = kFold(train.length, folds, spec.randomSeed());
+        }
+
+        double[] scores = new double[folds];
+        for (int f = 0; f < folds; f++) {
+            if (ct.isCancelled()) throw new TrainingCancelledException();
+            boolean[] inValidation = new boolean[train.length];
+            for (int pos : validation[f]) inValidation[pos] = true;
+            int[] fitRows = new int[train.length - validation[f].length];
+            int[] valRows = new int[validation[f].length];
+            int a = 0;
+            int b = 0;
+            // Positions in split order, so the fold-train rows keep the training split's (seeded) order.
+            for (int pos = 0; pos < train.length; pos++) {
+                if (inValidation[pos]) valRows[b++] = train[pos];
+                else fitRows[a++] = train[pos];
+            }
+            FittedPipeline pipeline = Trainer.fit(p, fitRows, spec.randomSeed(), ProgressListener.NONE, ct);
+            scores[f] = Trainer.score(p, pipeline, valRows, scoring);
+            if (observer != null) observer.onFold(p, f, fitRows, valRows, pipeline, scores[f]);
+        }
+        if (ct.isCancelled()) throw new TrainingCancelledException();
+        return scores;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.mlpipeline.tuning;
+
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.dataset.DatasetTables;
+import dev.mlpipeline.dataset.DatasetTables.LoadedTable;
+import dev.mlpipeline.jobs.JobExecution;
+import dev.mlpipeline.jobs.JobHandler;
+import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.jobs.JobQueue;
+import dev.mlpipeline.jobs.StoredSpec;
+import dev.mlpipeline.jobs.WorkerPool;
+import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.CrossValidator;
+import dev.mlpipeline.pipeline.ModelCatalog;
+import dev.mlpipeline.pipeline.ModelType;
+import dev.mlpipeline.pipeline.SearchSpace;
+import dev.mlpipeline.pipeline.Trainer;
+import dev.mlpipeline.pipeline.TrainingCancelledException;
+import dev.mlpipeline.pipeline.TrainingResult;
+import dev.mlpipeline.pipeline.TrainingSpec;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Runs a claimed tuning job: every configuration is cross-validated on the training split, as
+ * tasks on the shared worker pool (at most as many at once as the pool has threads, queued behind
+ * other jobs' work, so a large search does not starve them). Each trial is stored as it finishes,
+ * with the job's progress. The best configuration is then refit on the whole training split,
+ * scored on the test split and completed as a model version.
+ */
+@ApplicationScoped
+public class TuningJobRunner implements JobHandler {
+
+    /** Share of the progress bar given to the trials; the refit takes the rest. */
+    private static final double TRIALS_SHARE = 0.9;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    DatasetTables tables;
+
+    @Inject
+    WorkerPool workers;
+
+    @Inject
+    JobQueue queue;
+
+    @Override
+    public JobKind kind() {
+        return JobKind.TUNING;
+    }
+
+    /** The search settings of a stored tuning job. */
+    record Search(StoredSpec stored, String strategy, Map<String, Object> space, Integer nIter, int folds, String scoring) {
+    }
+
+    /** The outcome of one configuration. */
+    record Trial(int index, Map<String, Object> params, double[] foldScores, double mean, double std, long durationMs) {
+    }
+
+    @Override
+    public Uni<Void> run(JobExecution execution) {
+        return pool.preparedQuery("SELECT " + StoredSpec.COLUMNS + ", strategy, search_space, n_iter, cv_folds, scoring"
+                + " FROM tuning_job WHERE id = $1")
+                .execute(Tuple.of(execution.jobId()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw NotFoundException.of("Tuning job", execution.jobId());
+                    }
+                    Row row = rows.iterator().next();
+                    return new Search(StoredSpec.of(row), row.getString("strategy"), row.getJsonObject("search_space").getMap(),
+                            row.getInteger("n_iter"), row.getInteger("cv_folds"), row.getString("scoring"));
+                })
+                .flatMap(search -> tables.load(search.stored().datasetId()).flatMap(data -> search(execution, search, data)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Integer> search(JobExecution execution, Search search, LoadedTable data) {
+        TrainingSpec base = search.stored().spec();
+        ModelType modelType = ModelCatalog.find(base.modelType()).orElseThrow();
+        SearchSpace space = SearchSpace.parse(modelType, search.space(), search.strategy());
+        List<Map<String, Object>> configs = SearchSpace.GRID.equals(search.strategy())
+                ? space.grid() : space.sample(search.nIter(), base.randomSeed());
+        AtomicInteger done = new AtomicInteger();
+        return Multi.createFrom().range(0, configs.size())
+                .onItem().transformToUni(i -> Blocking.run(workers, () -> evaluate(execution, data, base, modelType, search, i, configs.get(i))))
+                .merge(Math.max(1, workers.size()))
+                .onItem().transformToUniAndConcatenate(trial -> {
+                    double progress = TRIALS_SHARE * done.incrementAndGet() / configs.size();
+                    execution.onProgress(progress);
+                    return storeTrial(execution.jobId(), trial, progress).replaceWith(trial);
+                })
+                .collect().asList()
+                .flatMap(trials -> {
+                    Trial best = trials.stream().max(Comparator.comparingDouble(Trial::mean)
+                            .thenComparing(Comparator.comparingInt(Trial::index).reversed())).orElseThrow();
+                    return Blocking.run(workers, () -> refit(execution, data, base, modelType, best))
+                            .flatMap(completion -> queue.complete(JobKind.TUNING, execution.jobId(), completion));
+                })
+                .map(version -> version.orElse(0));
+    }
+
+    private Trial evaluate(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, Search search,
+            int index, Map<String, Object> params) throws Exception {
+        if (execution.isCancelled()) {
+            throw new TrainingCancelledException();
+        }
+        TrainingSpec spec = withHyperparameters(base, modelType.validate(SearchSpace.merge(base.hyperparameters(), params)));
+        long start = System.nanoTime();
+        // A pool of one keeps Smile's parallel tree building inside this trial's thread, so trials
+        // running side by side do not compete for the common pool.
+        ForkJoinPool single = new ForkJoinPool(1);
+        double[] scores;
+        try {
+            scores = single.submit(() -> CrossValidator.crossValidate(data.table(), data.types(), spec, search.folds(),
+                    search.scoring(), execution)).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } finally {
+            single.shutdown();
+        }
+        double mean = java.util.Arrays.stream(scores).average().orElse(Double.NaN);
+        double variance = java.util.Arrays.stream(scores).map(s -> (s - mean) * (s - mean)).average().orElse(0);
+        return new Trial(index, params, scores, mean, Math.sqrt(variance), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Stores a finished trial and raises the job's progress, in one statement, while the job is RUNNING. */
+    private Uni<Void> storeTrial(String jobId, Trial trial, double progress) {
+        Double[] folds = java.util.Arrays.stream(trial.foldScores()).boxed().toArray(Double[]::new);
+        return pool.preparedQuery("WITH job AS (UPDATE tuning_job SET progress = greatest(progress, $9)"
+                + " WHERE id = $1 AND status = 'RUNNING' RETURNING id)"
+                + " INSERT INTO tuning_trial (tuning_job_id, trial_index, params, mean_score, std_score, fold_scores,"
+                + " duration_ms, created_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM job")
+                .execute(Tuple.from(List.of(jobId, trial.index(), new JsonObject(new LinkedHashMap<>(trial.params())),
+                        trial.mean(), trial.std(), folds, trial.durationMs(),
+                        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), progress)))
+                .replaceWithVoid();
+    }
+
+    private JobQueue.Completion refit(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, Trial best) {
+        TrainingSpec spec = withHyperparameters(base, modelType.validate(SearchSpace.merge(base.hyperparameters(), best.params())));
+        TrainingResult result = Trainer.train(data.table(), data.types(), spec,
+                f -> execution.onProgress(TRIALS_SHARE + (1 - TRIALS_SHARE) * f), execution);
+        byte[] artifact = ArtifactCodec.serialize(result.pipeline());
+        return new JobQueue.Completion(artifact, ArtifactCodec.sha256(artifact), ArtifactCodec.FORMAT, result.metrics(),
+                spec.hyperparameters(), best.params(), best.mean());
+    }
+
+    private static TrainingSpec withHyperparameters(TrainingSpec s, Map<String, Object> hyperparameters) {
+        return new TrainingSpec(s.modelType(), s.task(), s.targetColumn(), s.featureColumns(), hyperparameters,
+                s.preprocessing(), s.testSize(), s.randomSeed());
+    }
+
+}

@@ -1,0 +1,36 @@
+package dev.mlpipeline.tuning.dto;
+
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.training.dto.TrainingJobResponse;
+import dev.mlpipeline.tuning.HyperparameterTuningJob;
+
+/** A tuning job: every training-job field, plus the search and its trials. */
+@Schema(name = "TuningJob")
+public record TuningJobResponse(
+        @JsonUnwrapped TrainingJobResponse job,
+        String strategy,
+        Map<String, Object> searchSpace,
+        Integer nIter,
+        int cvFolds,
+        String scoring,
+        List<TrialResponse> trials,
+        Map<String, Object> bestParams,
+        Double bestScore) {
+
+    @Schema(name = "TuningTrial")
+    public record TrialResponse(int trialIndex, Map<String, Object> params, double meanScore, double stdScore,
+            List<Double> foldScores, long durationMs) {
+    }
+
+    public static TuningJobResponse of(HyperparameterTuningJob j, List<TrialResponse> trials) {
+        return new TuningJobResponse(TrainingJobResponse.of(j, JobKind.TUNING), j.strategy, j.searchSpace, j.nIter,
+                j.cvFolds, j.scoring, trials, j.bestParams, j.bestScore);
+    }
+}
