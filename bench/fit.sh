@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fit time and accuracy of LogisticRegression and RandomForest(100) on a sample dataset, with the
-# BASELINE.md protocol. Usage: bench/fit.sh [dataset.csv target repeats]   (default: adult.csv income 3)
+# BASELINE.md protocol. Usage: bench/fit.sh [dataset target repeats]   (default: adult income 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}

@@ -25,9 +25,13 @@ class OperationsTest {
     @Test
     void livenessAndReadinessAreUpWithTheDatabase() {
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        // Readiness also waits for the active model; start from a state with none deployed.
+        given().delete("/api/deployments/active").then().statusCode(org.hamcrest.Matchers.anyOf(equalTo(204), equalTo(404)));
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("Reactive PostgreSQL")));
+                .body("checks.name", hasItem(containsString("Reactive PostgreSQL")))
+                .body("checks.name", hasItem("Active model warm"));
+        given().post("/api/ping").then().statusCode(200).body("status", equalTo("ok"));
     }
 
     @Test

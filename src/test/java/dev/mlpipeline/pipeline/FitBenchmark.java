@@ -12,7 +12,7 @@ import java.util.Map;
 public final class FitBenchmark {
 
     public static void main(String[] args) {
-        String dataset = args.length > 0 ? args[0] : "adult.csv";
+        String dataset = (args.length > 0 ? args[0] : "adult").replaceFirst("\\.csv$", "");
         String target = args.length > 1 ? args[1] : "income";
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         TestData.Loaded data = TestData.load(dataset);

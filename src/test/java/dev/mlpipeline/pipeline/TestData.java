@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.junit.jupiter.api.Assumptions;
 
 /** Test-only CSV loader for the shared datasets (plain CSV, no quoting, empty field = missing). */
 final class TestData {
@@ -28,10 +27,10 @@ final class TestData {
     private TestData() {
     }
 
-    /** Loads (cached) a dataset, skipping the calling test when the file is absent. */
+    /** Loads (cached) a dataset of samples/; a missing file fails the calling test. */
     static Loaded load(String name) {
         Path file = DIR.resolve(name + ".csv");
-        Assumptions.assumeTrue(Files.exists(file), "dataset not found: " + file);
+        org.junit.jupiter.api.Assertions.assertTrue(Files.exists(file), "dataset not found: " + file.toAbsolutePath());
         return CACHE.computeIfAbsent(name, n -> parse(file));
     }
 

@@ -1,0 +1,100 @@
+package dev.mlpipeline.deployment;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.Params;
+import dev.mlpipeline.common.Problem;
+import dev.mlpipeline.deployment.dto.DeployRequest;
+import dev.mlpipeline.deployment.dto.DeploymentResponse;
+import dev.mlpipeline.deployment.dto.PredictionResponse;
+import io.smallrye.mutiny.Uni;
+
+@Path("/api/deployments")
+@Tag(name = "Deployments", description = "Deploy one model version at a time and predict with it")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeploymentResource {
+
+    @Inject
+    DeploymentService service;
+
+    @POST
+    @Path("/deploy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "deployModel", summary = "Make a completed job's model version the active deployment",
+            description = "Loads and dry-runs the model before switching; the previous deployment stays active if that fails. Deploying the active version again returns it (200).")
+    @APIResponse(responseCode = "201", description = "Deployed and warm on this replica", content = @Content(schema = @Schema(implementation = DeploymentResponse.class)))
+    @APIResponse(responseCode = "200", description = "Already the active deployment", content = @Content(schema = @Schema(implementation = DeploymentResponse.class)))
+    @APIResponse(responseCode = "400", description = "job_id missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "The job is not COMPLETED, or its model cannot be loaded", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<DeploymentResponse>> deployModel(DeployRequest request) {
+        if (request == null) {
+            throw InvalidInputException.forField("job_id", "is required: send {\"job_id\": \"trn_…\"}");
+        }
+        return service.deployModel(request.jobId()).map(d -> d.created()
+                ? RestResponse.ResponseBuilder.<DeploymentResponse>created(URI.create("/api/deployments/active"))
+                        .entity(DeploymentResponse.of(d.deployment())).build()
+                : RestResponse.ok(DeploymentResponse.of(d.deployment())));
+    }
+
+    @POST
+    @Path("/predict")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "predict", summary = "Predict with the active deployment",
+            description = "Body: a JSON array of row objects. Missing or null features are imputed as in training; unknown columns are ignored and listed.")
+    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values")
+    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, or a value of the wrong type (errors[] names row and field)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "No active deployment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows) {
+        return service.predict(rows);
+    }
+
+    @GET
+    @Path("/")
+    @Operation(operationId = "listDeployments", summary = "Deployment history, newest first")
+    @APIResponse(responseCode = "200", description = "Every deployment, the active one flagged")
+    public Uni<List<DeploymentResponse>> listDeployments(@QueryParam("limit") String limit) {
+        return service.listDeployments(Params.intParam("limit", limit, 100, 1, 1000))
+                .map(list -> list.stream().map(DeploymentResponse::of).toList());
+    }
+
+    @GET
+    @Path("/active")
+    @Operation(operationId = "getActiveDeployment", summary = "The active deployment")
+    @APIResponse(responseCode = "200", description = "The active deployment")
+    @APIResponse(responseCode = "404", description = "Nothing is deployed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<DeploymentResponse> getActiveDeployment() {
+        return service.getActiveDeployment().map(DeploymentResponse::of);
+    }
+
+    @DELETE
+    @Path("/active")
+    @Operation(operationId = "undeployModel", summary = "Undeploy the active deployment")
+    @APIResponse(responseCode = "204", description = "Nothing is deployed now")
+    @APIResponse(responseCode = "404", description = "Nothing was deployed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<Void>> undeployModel() {
+        return service.undeploy().map(ignored -> RestResponse.noContent());
+    }
+}

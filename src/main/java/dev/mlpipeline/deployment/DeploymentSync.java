@@ -1,0 +1,143 @@
+package dev.mlpipeline.deployment;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.mlpipeline.jobs.JobKind;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+
+/**
+ * Keeps this replica's {@link ModelCache} on the deployment that PostgreSQL says is active:
+ * at start, on every {@code NOTIFY} of a deploy or undeploy (from any replica), and on a periodic
+ * re-check that covers lost notifications or a dropped LISTEN connection. A change is warmed
+ * (loaded, verified, dry-run) before it serves; readiness is DOWN meanwhile.
+ */
+@Singleton
+public class DeploymentSync {
+
+    private static final Logger LOG = Logger.getLogger(DeploymentSync.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    ModelCache cache;
+
+    @Inject
+    ModelLoader loader;
+
+    @ConfigProperty(name = "mlpipeline.deployments.recheck-interval", defaultValue = "10s")
+    Duration recheckInterval;
+
+    @ConfigProperty(name = "quarkus.datasource.reactive.url")
+    Optional<String> url;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    Optional<String> username;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    Optional<String> password;
+
+    private final AtomicBoolean syncing = new AtomicBoolean();
+    private final AtomicBoolean syncAgain = new AtomicBoolean();
+    private PgSubscriber subscriber;
+    private long timer = -1;
+
+    void start(@Observes StartupEvent event) {
+        sync();
+        timer = vertx.setPeriodic(recheckInterval.toMillis(), id -> sync());
+        url.ifPresent(this::listen);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (subscriber != null) {
+            subscriber.close();
+        }
+    }
+
+    private void listen(String reactiveUrl) {
+        PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.replaceFirst("^vertx-reactive:", ""));
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
+        subscriber.channel(DeploymentService.CHANNEL).handler(payload -> sync());
+        subscriber.connect().onComplete(result -> {
+            if (result.succeeded()) {
+                LOG.debug("Listening for deployment changes");
+            } else {
+                LOG.warnf("Cannot LISTEN for deployment changes (%s); relying on the periodic re-check", result.cause().getMessage());
+            }
+        });
+    }
+
+    /** Reads the active deployment and warms it if this replica does not serve it yet. Coalesces concurrent calls. */
+    public void sync() {
+        if (!syncing.compareAndSet(false, true)) {
+            syncAgain.set(true);
+            return;
+        }
+        syncOnce().subscribe().with(ignored -> finish(), failure -> {
+            LOG.warnf("Could not sync the active deployment: %s", failure.getMessage());
+            finish();
+        });
+    }
+
+    private void finish() {
+        syncing.set(false);
+        if (syncAgain.getAndSet(false)) {
+            sync();
+        }
+    }
+
+    /** One sync: the latest deployment change decides what should be active. */
+    Uni<Void> syncOnce() {
+        return pool.query("SELECT id, job_id, source, dataset_id, model_type, version, is_active,"
+                + " greatest(created_at, coalesce(deactivated_at, created_at)) AS changed_at"
+                + " FROM deployment ORDER BY changed_at DESC, id DESC LIMIT 1").execute()
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        cache.expect(Instant.EPOCH.plusMillis(1), null);
+                        return Uni.createFrom().voidItem();
+                    }
+                    Row row = rows.iterator().next();
+                    Instant changedAt = row.getOffsetDateTime("changed_at").toInstant();
+                    if (!row.getBoolean("is_active")) {
+                        cache.expect(changedAt, null);
+                        return Uni.createFrom().voidItem();
+                    }
+                    String id = row.getString("id");
+                    if (cache.active().map(w -> w.deploymentId().equals(id)).orElse(false) || changedAt.isBefore(cache.asOf())) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    cache.expect(changedAt, id);
+                    String jobId = row.getString("job_id");
+                    JobKind kind = JobKind.ofJobId(jobId).orElseThrow();
+                    return loader.load(kind, jobId).invoke(pipeline -> cache.install(changedAt, new ModelCache.Warm(id, jobId,
+                            row.getString("source"), row.getString("dataset_id"), row.getString("model_type"),
+                            row.getInteger("version"), pipeline)))
+                            .replaceWithVoid();
+                });
+    }
+}

@@ -1,0 +1,71 @@
+package dev.mlpipeline.deployment;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.ConflictException;
+import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.FittedPipeline;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Loads a job's artifact and makes it ready to serve: the bytes are checked against their stored
+ * sha256, deserialized through the pipeline's allow-list filter and run once on a stored sample
+ * row, all on a worker thread.
+ */
+@ApplicationScoped
+public class ModelLoader {
+
+    private static final Logger LOG = Logger.getLogger(ModelLoader.class);
+
+    @Inject
+    Pool pool;
+
+    /**
+     * The warm pipeline of a COMPLETED job, or {@link ConflictException} saying why it cannot
+     * serve (missing, tampered or unreadable artifact, failing dry run).
+     */
+    public Uni<FittedPipeline> load(JobKind kind, String jobId) {
+        long start = System.nanoTime();
+        return pool.preparedQuery("SELECT a.bytes, a.sha256 FROM " + kind.table() + " j JOIN model_artifact a ON a.id = j.artifact_id"
+                + " WHERE j.id = $1")
+                .execute(Tuple.of(jobId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().failure(new ConflictException("Job '" + jobId + "' has no model artifact to deploy."));
+                    }
+                    var row = rows.iterator().next();
+                    byte[] bytes = row.getBuffer("bytes").getBytes();
+                    String sha256 = row.getString("sha256");
+                    return Blocking.io(() -> warm(jobId, bytes, sha256));
+                })
+                .invoke(p -> LOG.infof("Warmed the model of %s in %d ms", jobId, (System.nanoTime() - start) / 1_000_000));
+    }
+
+    private static FittedPipeline warm(String jobId, byte[] bytes, String sha256) {
+        FittedPipeline pipeline;
+        try {
+            pipeline = ArtifactCodec.deserialize(bytes, sha256);
+        } catch (RuntimeException e) {
+            throw new ConflictException("The model artifact of job '" + jobId + "' cannot be loaded: " + e.getMessage()
+                    + " The deployment was not changed.");
+        }
+        List<Map<String, Object>> sample = pipeline.sampleRows();
+        try {
+            pipeline.predict(sample.isEmpty() ? List.of(Map.of()) : sample.subList(0, 1));
+        } catch (RuntimeException e) {
+            throw new ConflictException("The model of job '" + jobId + "' failed its trial prediction: " + e.getMessage()
+                    + " The deployment was not changed.");
+        }
+        return pipeline;
+    }
+}

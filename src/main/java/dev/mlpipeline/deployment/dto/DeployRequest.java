@@ -1,0 +1,7 @@
+package dev.mlpipeline.deployment.dto;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+@Schema(name = "DeployRequest")
+public record DeployRequest(@Schema(required = true, description = "A COMPLETED training (trn_…) or tuning (tun_…) job", examples = "trn_01j…") String jobId) {
+}

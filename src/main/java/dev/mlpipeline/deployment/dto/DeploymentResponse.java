@@ -1,0 +1,18 @@
+package dev.mlpipeline.deployment.dto;
+
+import java.time.Instant;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import dev.mlpipeline.deployment.Deployment;
+
+@Schema(name = "Deployment")
+public record DeploymentResponse(String id, String jobId, @Schema(enumeration = { "training", "tuning" }) String source,
+        String datasetId, String datasetName, String modelType, int version, boolean isActive, Instant createdAt,
+        Instant deactivatedAt) {
+
+    public static DeploymentResponse of(Deployment d) {
+        return new DeploymentResponse(d.id, d.jobId, d.source, d.dataset.id, d.dataset.name, d.modelType, d.version,
+                d.active, d.createdAt, d.deactivatedAt);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.mlpipeline.deployment.dto;
+
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+@Schema(name = "PredictionResponse")
+public record PredictionResponse(
+        @Schema(description = "One per row, in the dataset's own label values (classification) or numbers (regression)") List<Object> predictions,
+        @Schema(description = "Classification only: per row, the probability of each label") List<Map<String, Double>> probabilities,
+        String deploymentId,
+        String jobId,
+        String modelType,
+        int version,
+        @Schema(description = "Columns of the request the model does not use") List<String> ignoredColumns) {
+}
