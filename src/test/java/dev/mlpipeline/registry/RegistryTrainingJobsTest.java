@@ -201,4 +201,60 @@ class RegistryTrainingJobsTest {
         given().get("/api/training/jobs/" + pending).then().body("status", equalTo("CANCELLED")).body("version", nullValue());
         assertEquals(2, nextVersion(ds, "DecisionTree", "tuning"));
     }
+
+    /**
+     * Invariant 4 (V3 trigger), which GET /api/registry/stats counts on: a COMPLETED job is never
+     * deleted and stays COMPLETED with its version, so every counter's last_version is the exact
+     * number of versions of its pair.
+     */
+    @Test
+    void completedJobsAreFinalSoEveryCounterIsTheExactNumberOfVersions() {
+        String ds = RegistryFixtures.uploadSample("iris.csv");
+        String id = awaitCompleted(submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\","
+                + "\"target_column\":\"species\"}")).getString("id");
+        for (String sql : List.of("DELETE FROM training_job WHERE id = :id",
+                "UPDATE training_job SET status = 'FAILED' WHERE id = :id",
+                "UPDATE training_job SET version = 7 WHERE id = :id",
+                "UPDATE training_job SET model_type = 'DecisionTree' WHERE id = :id")) {
+            Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                    () -> sessions.withTransaction(s -> s.createNativeQuery(sql).setParameter("id", id).executeUpdate())
+                            .await().indefinitely(), sql);
+            String chain = "";
+            for (Throwable t = refused; t != null; t = t.getCause()) {
+                chain += t.getMessage() + " | ";
+            }
+            assertTrue(chain.contains("COMPLETED job " + id), sql + ": " + chain);
+        }
+        given().delete("/api/datasets/" + ds).then().statusCode(409);
+        given().get("/api/training/jobs/" + id).then().body("status", equalTo("COMPLETED")).body("version", equalTo(1));
+        // updates that leave the versioned columns alone still work on a completed job
+        sessions.withTransaction(s -> s.createNativeQuery("UPDATE training_job SET heartbeat_at = now() WHERE id = :id")
+                .setParameter("id", id).executeUpdate()).await().indefinitely();
+
+        // Over everything every test wrote so far: counters == completed versions, 1..last_version.
+        List<Object[]> broken = sessions.withSession(s -> s.createNativeQuery("""
+                SELECT c.dataset_id, c.model_type, c.last_version, count(v.version), max(v.version)
+                FROM model_version_counter c
+                LEFT JOIN (SELECT dataset_id, model_type, version FROM training_job WHERE status = 'COMPLETED'
+                           UNION ALL
+                           SELECT dataset_id, model_type, version FROM tuning_job WHERE status = 'COMPLETED') v
+                       ON v.dataset_id = c.dataset_id AND v.model_type = c.model_type
+                GROUP BY c.dataset_id, c.model_type, c.last_version
+                HAVING count(v.version) <> c.last_version OR max(v.version) IS DISTINCT FROM c.last_version""", Object[].class)
+                .getResultList()).await().indefinitely();
+        assertEquals(List.of(), broken.stream().map(java.util.Arrays::toString).toList());
+        long orphans = sessions.withSession(s -> s.createNativeQuery("""
+                SELECT count(*) FROM (SELECT dataset_id, model_type FROM training_job WHERE status = 'COMPLETED'
+                                      UNION SELECT dataset_id, model_type FROM tuning_job WHERE status = 'COMPLETED') p
+                WHERE NOT EXISTS (SELECT 1 FROM model_version_counter c
+                                  WHERE c.dataset_id = p.dataset_id AND c.model_type = p.model_type)""", Long.class)
+                .getSingleResult()).await().indefinitely();
+        assertEquals(0, orphans);
+        // and the stats' total is the same as counting the listed versions
+        long listed = given().get("/api/registry/models").then().statusCode(200).extract().jsonPath()
+                .getList("versions.flatten()").size();
+        long total = ((Number) given().get("/api/registry/stats").then().statusCode(200).extract().path("total_versions"))
+                .longValue();
+        assertEquals(listed, total);
+    }
 }
