@@ -44,7 +44,7 @@ public class ModelRegistryService {
      * the next one is read.
      */
     public Multi<ModelEntryResponse> listModels(ModelFilter filter, RegistryCursor after) {
-        return Runs.of(listed(filter, after), Listed::key).map(ModelRegistryService::toEntry);
+        return Runs.of(listed(filter, after, null), Listed::key).map(ModelRegistryService::toEntry);
     }
 
     /**
@@ -52,7 +52,8 @@ public class ModelRegistryService {
      * when one exists. The version stream is cancelled (its cursor closed) once the page is full.
      */
     public Uni<ModelPage> listModels(ModelFilter filter, PageRequest page) {
-        return Runs.of(listed(filter, page.after()), Listed::key)
+        // SQL reads the page's pairs and the one after it (whose presence gives the next cursor)
+        return Runs.of(listed(filter, page.after(), page.limit() + 1), Listed::key)
                 .select().first(page.limit())
                 .collect().asList()
                 .map(runs -> {
@@ -71,7 +72,7 @@ public class ModelRegistryService {
      */
     public Multi<ModelVersionResponse> getModelVersions(String modelType, String datasetId) {
         requireKnownModelType(modelType);
-        return listed(new ModelFilter(datasetId, modelType, null), null).map(Listed::version);
+        return listed(new ModelFilter(datasetId, modelType, null), null, null).map(Listed::version);
     }
 
     /**
@@ -153,10 +154,10 @@ public class ModelRegistryService {
     private record Listed(RegistryCursor key, ModelVersionResponse version, Integer deployedVersion) {
     }
 
-    private Multi<Listed> listed(ModelFilter filter, RegistryCursor after) {
+    private Multi<Listed> listed(ModelFilter filter, RegistryCursor after, Integer pairLimit) {
         // key objects are shared by consecutive rows of a pair, so a run costs one key
         RegistryCursor[] last = new RegistryCursor[1];
-        return repository.streamVersions(filter, after).map(row -> {
+        return repository.streamVersions(filter, after, pairLimit).map(row -> {
             String datasetId = row.getString("dataset_id");
             String modelType = row.getString("model_type");
             RegistryCursor key = last[0];
@@ -214,9 +215,10 @@ public class ModelRegistryService {
             if (!samePair) {
                 lastDataset = datasetId;
                 lastType = modelType;
-                long trn = r.getLong("training");
+                long all = r.getLong("versions");
                 long tun = r.getLong("tuning");
-                if (trn + tun > 0) {
+                long trn = all - tun;
+                if (all > 0) {
                     models++;
                     training += trn;
                     tuning += tun;

@@ -42,6 +42,8 @@ public class RegistryResource {
 
     static final String NEXT_CURSOR = "X-Next-Cursor";
 
+    static final int MAX_VERSIONS_LIMIT = 100_000;
+
     @Inject
     ModelRegistryService service;
 
@@ -51,21 +53,26 @@ public class RegistryResource {
             description = "Without parameters: every entry, as the seed returns it (a streamed JSON array). With `limit` "
                     + "(and `cursor` from a previous page): one page; when more entries follow, the `X-Next-Cursor` "
                     + "header and a `Link` header with rel=\"next\" give the next page. Entries are ordered by "
-                    + "(dataset_id, model_type); `latest_version` is the newest listed version.")
+                    + "(dataset_id, model_type); `latest_version` is the newest listed version. `versions_limit` keeps only "
+                    + "the newest versions of each entry (a page of 20 entries is then 20 x versions_limit versions).")
     @APIResponse(responseCode = "200", description = "The entries",
             headers = {
                     @Header(name = NEXT_CURSOR, description = "Cursor of the next page; absent on the last page", schema = @Schema(type = SchemaType.STRING)),
                     @Header(name = "Link", description = "<…?cursor=…>; rel=\"next\" while more entries follow", schema = @Schema(type = SchemaType.STRING)) },
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ModelEntryResponse.class)))
-    @APIResponse(responseCode = "400", description = "A bad `limit`, `cursor` or `source`", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "A bad `limit`, `cursor`, `source` or `versions_limit`", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public RestMulti<ModelEntryResponse> listModels(
             @QueryParam("dataset_id") @Parameter(description = "Only this dataset") String datasetId,
             @QueryParam("model_type") @Parameter(description = "Only this model type") String modelType,
             @QueryParam("source") @Parameter(description = "Only versions of this job kind", schema = @Schema(enumeration = { "training", "tuning" })) String source,
             @QueryParam("limit") @Parameter(description = "Entries per page, 1..1000; absent: all", schema = @Schema(type = SchemaType.INTEGER)) String limit,
             @QueryParam("cursor") @Parameter(description = "The X-Next-Cursor of the previous page") String cursor,
+            @QueryParam("versions_limit") @Parameter(description = "At most this many versions per entry, its newest ones, "
+                    + "1..100000; absent: all of them", schema = @Schema(type = SchemaType.INTEGER)) String versionsLimit,
             @Context UriInfo uri) {
-        ModelFilter filter = new ModelFilter(blankToNull(datasetId), blankToNull(modelType), source(source));
+        Integer perEntry = versionsLimit == null || versionsLimit.isBlank() ? null
+                : Params.intParam("versions_limit", versionsLimit, 0, 1, MAX_VERSIONS_LIMIT);
+        ModelFilter filter = new ModelFilter(blankToNull(datasetId), blankToNull(modelType), source(source), perEntry);
         RegistryCursor after = RegistryCursor.decode(cursor);
         if (limit == null || limit.isBlank()) {
             // the seed's listing (or the rest of it after a cursor): one bounded-memory stream

@@ -277,6 +277,24 @@ class RegistryResourceTest {
                 .body("best_metric_per_model.find { it.dataset_id == '" + ds + "' }.source", equalTo("tuning"));
     }
 
+    @Test
+    void bestMetricIsTheHighestNumberWhateverElseTheMetricsHold() {
+        String ds = RegistryFixtures.uploadSample("iris.csv");
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":0.5}");
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":null}");      // a NaN, stored as null
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":true}");
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":[1]}");
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":\"high\"}");
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"f1\":0.99}");             // no accuracy at all
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":0.25}");
+        db.training(ds, "RandomForest", "COMPLETED", "{\"accuracy\":null}");      // no numeric accuracy: no best
+        db.training(ds, "RandomForest", "COMPLETED", "{\"accuracy\":\"n/a\"}");
+        given().get("/api/registry/stats").then().statusCode(200)
+                .body("best_metric_per_model.findAll { it.dataset_id == '" + ds + "' }.model_type", contains("DecisionTree"))
+                .body("best_metric_per_model.find { it.dataset_id == '" + ds + "' }.version", equalTo(1))
+                .body("best_metric_per_model.find { it.dataset_id == '" + ds + "' }.value", equalTo(0.5f));
+    }
+
     @SuppressWarnings("unchecked")
     private static long perType(Map<String, Object> stats, String type) {
         Object n = ((Map<String, Object>) stats.get("versions_per_model_type")).get(type);
@@ -339,6 +357,8 @@ class RegistryResourceTest {
             "/api/registry/models?source=manual|source",
             "/api/registry/models?cursor=not-a-cursor|cursor",
             "/api/registry/models?cursor=dj|cursor",
+            "/api/registry/models?versions_limit=0|versions_limit",
+            "/api/registry/models?limit=5&versions_limit=many|versions_limit",
             "/api/registry/models/RandomForest/versions/zero|version",
             "/api/registry/models/RandomForest/versions/0|version",
             "/api/registry/next-version?model_type=RandomForest&job_type=training|dataset_id",
