@@ -27,7 +27,7 @@ public final class Blocking {
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                    throw new java.util.concurrent.CompletionException(e); // unwrapped by ProblemMapper and JobFailures
                 }
             }).runSubscriptionOn(executor);
             return context == null ? uni : uni.emitOn(task -> context.runOnContext(ignored -> task.run()));

@@ -71,7 +71,8 @@ public class ProblemMapper {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-    static Throwable unwrap(Throwable failure) {
+    /** The failure inside Mutiny's and the JDK's wrappers (CompositeException, CompletionException, ExecutionException). */
+    public static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while (true) {
             if (t instanceof CompositeException composite && !composite.getCauses().isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.mlpipeline.jobs;
 
 import dev.mlpipeline.common.DomainException;
+import dev.mlpipeline.common.ProblemMapper;
 import dev.mlpipeline.pipeline.ArtifactIntegrityException;
 import dev.mlpipeline.pipeline.ModelUnavailableException;
 import dev.mlpipeline.pipeline.PipelineValidationException;
@@ -31,12 +32,6 @@ final class JobFailures {
     }
 
     private static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof io.smallrye.mutiny.CompositeException || t instanceof java.util.concurrent.CompletionException
-                || (t instanceof IllegalStateException && t.getCause() != null && t.getMessage() != null
-                        && t.getMessage().equals(t.getCause().toString()))) && t.getCause() != null) {
-            t = t instanceof io.smallrye.mutiny.CompositeException c ? c.getCauses().getFirst() : t.getCause();
-        }
-        return t;
+        return ProblemMapper.unwrap(failure);
     }
 }

@@ -36,6 +36,16 @@ public final class JobSpecs {
             Map<String, Object> hyperparameters, Double testSize, Long randomSeed, Map<String, Object> preprocessing) {
     }
 
+    /** Fails unless a job request body is present and names a dataset; {@code required} lists the required fields. */
+    public static void requireDataset(Object request, String datasetId, String required) {
+        if (request == null) {
+            throw new InvalidInputException("The request body is required: a JSON object with " + required + ".");
+        }
+        if (datasetId == null || datasetId.isBlank()) {
+            throw InvalidInputException.forField("dataset_id", "is required");
+        }
+    }
+
     /** The model type named by a request, known and usable on this machine. */
     public static ModelType modelType(String name) {
         if (name == null || name.isBlank()) {

@@ -50,12 +50,7 @@ public class TrainingJobService {
      * replica's scheduler then claims it. Nothing is stored when the request is invalid.
      */
     public Uni<TrainingJob> createTrainingJob(CreateTrainingJobRequest request) {
-        if (request == null) {
-            throw new InvalidInputException("The request body is required: a JSON object with dataset_id, model_type and target_column.");
-        }
-        if (request.datasetId() == null || request.datasetId().isBlank()) {
-            throw InvalidInputException.forField("dataset_id", "is required");
-        }
+        JobSpecs.requireDataset(request, request == null ? null : request.datasetId(), "dataset_id, model_type and target_column");
         JobSpecs.Request fields = new JobSpecs.Request(request.modelType(), request.targetColumn(), request.task(),
                 request.featureColumns(), request.hyperparameters(), request.testSize(), request.randomSeed(),
                 request.preprocessing());

@@ -76,12 +76,7 @@ public class TuningJobService {
      * PENDING. Nothing is stored when the request is invalid.
      */
     public Uni<HyperparameterTuningJob> createTuningJob(CreateTuningJobRequest request) {
-        if (request == null) {
-            throw new InvalidInputException("The request body is required: a JSON object with dataset_id, model_type, target_column and search_space.");
-        }
-        if (request.datasetId() == null || request.datasetId().isBlank()) {
-            throw InvalidInputException.forField("dataset_id", "is required");
-        }
+        JobSpecs.requireDataset(request, request == null ? null : request.datasetId(), "dataset_id, model_type, target_column and search_space");
         JobSpecs.modelType(request.modelType());
         return tables.load(request.datasetId())
                 .flatMap(data -> Blocking.io(() -> validate(data, request)))

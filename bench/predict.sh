@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Prediction serving benchmark, end to end: our service vs the reference peer (FastAPI +
+# scikit-learn, /work/shared/bench/peer) vs our trivial endpoint (POST /api/ping, HTTP ceiling).
+#
+#   bench/predict.sh            # build if needed, start both servers, train/deploy, run the matrix
+#
+# Steps: start the peer via its run.sh (127.0.0.1:8090); start our jar from a copy of
+# target/quarkus-app with embedded PostgreSQL (fresh data dir) on :8181; upload titanic + adult,
+# train RandomForest(100) on each (adult twice), time the adult deploy alternating the two adult
+# jobs, deploy titanic; run wrk (-t1, 1 and 8 connections, 1-row and 100-row payloads,
+# --latency) interleaved peer/ours/ping, RUNS rounds; print the table (median over rounds) and
+# the ratios; optionally re-run our 100-row cells with -Dmlpipeline.deployments.inline-rows=100;
+# stop both servers.
+#
+# Env: DURATION (20s) RUNS (3) PEER_DIR_SRC (/work/shared/bench/peer) PORT (8181)
+#      APP_SRC (target/quarkus-app) WORK (/tmp/predict-bench) SKIP_BUILD (0) DEPLOY_REPEATS (6)
+#      INLINE_COMPARE (1: extra 100-row runs with inline-rows=100)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+DURATION=${DURATION:-20s}
+RUNS=${RUNS:-3}
+PEER_SRC=${PEER_DIR_SRC:-/work/shared/bench/peer}
+PORT=${PORT:-8181}
+WORK=${WORK:-/tmp/predict-bench}
+APP_SRC=${APP_SRC:-$root/target/quarkus-app}
+DEPLOY_REPEATS=${DEPLOY_REPEATS:-6}
+INLINE_COMPARE=${INLINE_COMPARE:-1}
+B=http://127.0.0.1:$PORT
+PEER=http://127.0.0.1:8090
+export PEER_DIR=$WORK/peer
+
+mkdir -p "$WORK"
+results=$WORK/results.jsonl
+: > "$results"
+log() { echo "[$(date +%T)] $*" >&2; }
+json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(d'"$1"')'; }
+
+ours_pid=""
+cleanup() {
+  [ -n "$ours_pid" ] && kill "$ours_pid" 2>/dev/null && wait "$ours_pid" 2>/dev/null || true
+  [ -f "$PEER_DIR/server.pid" ] && kill "$(cat "$PEER_DIR/server.pid")" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# --- build + copy (so later builds don't disturb the running jar) ---
+if [ "${SKIP_BUILD:-0}" != 1 ]; then log "building"; ./mvnw -B -q package -DskipTests; fi
+rm -rf "$WORK/app" && cp -r "$APP_SRC" "$WORK/app"
+
+for u in "$PEER/health" "$B/q/health"; do
+  if curl -s -o /dev/null "$u"; then log "something already listens at $u; stop it first"; exit 1; fi
+done
+
+# --- peer ---
+log "starting peer"
+"$PEER_SRC/run.sh" >&2
+curl -fs "$PEER/health" >/dev/null
+
+# --- ours ---
+start_ours() {  # $@: extra JVM options
+  MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -Dquarkus.http.port="$PORT" "$@" \
+    -jar "$WORK/app/quarkus-run.jar" >> "$WORK/ours.log" 2>&1 &
+  ours_pid=$!
+  for _ in $(seq 180); do curl -fs "$B/q/health/ready" >/dev/null && return 0; sleep 1; done
+  log "our service not ready, see $WORK/ours.log"; exit 1
+}
+stop_ours() { kill "$ours_pid"; wait "$ours_pid" 2>/dev/null || true; ours_pid=""; }
+rm -rf "$WORK/db"; : > "$WORK/ours.log"
+log "starting our service"
+start_ours
+
+upload() { curl -fsS -F "file=@$1" "$B/api/datasets" | json "['id']"; }
+train() {  # dataset_id target -> job id
+  curl -fsS -XPOST -H 'Content-Type: application/json' "$B/api/training/jobs" \
+    -d "{\"dataset_id\":\"$1\",\"model_type\":\"RandomForest\",\"target_column\":\"$2\",\"hyperparameters\":{\"n_trees\":100}}" \
+    | json "['id']"
+}
+wait_job() {
+  while :; do
+    s=$(curl -fsS "$B/api/training/jobs/$1" | json "['status']")
+    case $s in COMPLETED) return 0 ;; FAILED|CANCELLED) log "job $1 $s"; exit 1 ;; esac
+    sleep 3
+  done
+}
+deploy() {  # job id -> "http_code seconds"
+  curl -sS -o "$WORK/deploy.json" -w '%{http_code} %{time_total}' -XPOST \
+    -H 'Content-Type: application/json' "$B/api/deployments/deploy" -d "{\"job_id\":\"$1\"}"
+}
+
+log "upload + train"
+ds_t=$(upload "$root/samples/titanic.csv")
+ds_a=$(upload "$root/samples/adult.csv")
+job_t=$(train "$ds_t" Survived); job_a1=$(train "$ds_a" income); job_a2=$(train "$ds_a" income)
+for j in "$job_t" "$job_a1" "$job_a2"; do wait_job "$j"; done
+
+log "adult RF(100) deploy warm-up, alternating $job_a1 / $job_a2"
+deploy_times=()
+for i in $(seq "$DEPLOY_REPEATS"); do
+  if [ $((i % 2)) = 0 ]; then j=$job_a2; else j=$job_a1; fi
+  r=$(deploy "$j"); log "deploy adult $j -> $r"
+  [ "${r%% *}" = 201 ] || { cat "$WORK/deploy.json" >&2; exit 1; }
+  deploy_times+=("${r#* }")
+done
+r=$(deploy "$job_t"); log "deploy titanic $job_t -> $r"
+[ "${r%% *}" = 201 ] || { cat "$WORK/deploy.json" >&2; exit 1; }
+titanic_deploy_s=${r#* }
+
+# sanity: both answer the 1-row payload
+log "ours: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$B/api/deployments/predict" | head -c 200)"
+log "peer: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$PEER/api/deployments/predict")"
+
+# --- wrk matrix ---
+run_wrk() {  # label url payload conns round
+  local out load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  out=$(PAYLOAD="$PEER_SRC/$3" wrk -t1 -c"$4" -d"$DURATION" --latency -s "$PEER_SRC/post.lua" "$2")
+  local line; line=$(echo "$out" | grep '^RESULT ' | sed 's/^RESULT //')
+  local rows=1; [ "$3" = payload_100.json ] && rows=100
+  echo "$line" | python3 -c 'import json,sys
+d=json.load(sys.stdin); d.update(label=sys.argv[1], rows=int(sys.argv[2]), conns=int(sys.argv[3]),
+round=int(sys.argv[4]), load_before=float(sys.argv[5]), load_after=float(open("/proc/loadavg").read().split()[0]))
+print(json.dumps(d))' "$1" "$rows" "$4" "$5" "$load" | tee -a "$results" >&2
+}
+for round in $(seq "$RUNS"); do
+  for payload in payload_1.json payload_100.json; do
+    for c in 1 8; do
+      run_wrk peer "$PEER/api/deployments/predict" "$payload" "$c" "$round"
+      run_wrk ours "$B/api/deployments/predict" "$payload" "$c" "$round"
+      if [ "$payload" = payload_1.json ]; then run_wrk ping "$B/api/ping" "$payload" "$c" "$round"; fi
+    done
+  done
+done
+
+if [ "$INLINE_COMPARE" = 1 ]; then
+  log "restarting ours with -Dmlpipeline.deployments.inline-rows=100"
+  stop_ours; start_ours -Dmlpipeline.deployments.inline-rows=100
+  curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_100.json" "$B/api/deployments/predict" >/dev/null
+  for round in $(seq "$RUNS"); do
+    for c in 1 8; do run_wrk ours-inline100 "$B/api/deployments/predict" payload_100.json "$c" "$round"; done
+  done
+fi
+
+# --- report ---
+python3 - "$results" "${deploy_times[*]}" "$titanic_deploy_s" <<'EOF'
+import json, statistics as st, sys
+rs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+dep = [float(x) * 1000 for x in sys.argv[2].split()]
+cells = {}
+for r in rs:
+    cells.setdefault((r["label"], r["rows"], r["conns"]), []).append(r)
+med = lambda xs: st.median(xs)
+def m(label, rows, conns, key):
+    c = cells.get((label, rows, conns))
+    return med([r[key] for r in c]) if c else None
+print("\n| server | rows/request | conns | runs | req/s | rows/s | p50 ms | p99 ms | non-2xx | load (1-min) |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for (label, rows, conns), c in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
+    rps = med([r["rps"] for r in c])
+    loads = [r["load_before"] for r in c] + [r["load_after"] for r in c]
+    print(f"| {label} | {rows} | {conns} | {len(c)} | {rps:,.0f} | {rps*rows:,.0f} | "
+          f"{med([r['p50_ms'] for r in c]):.2f} | {med([r['p99_ms'] for r in c]):.2f} | "
+          f"{sum(r['non2xx'] for r in c)} | {min(loads):.1f}-{max(loads):.1f} |")
+print("\nratios (medians):")
+for conns in (1, 8):
+    o, p, g = m("ours", 1, conns, "rps"), m("peer", 1, conns, "rps"), m("ping", 1, conns, "rps")
+    print(f"  1-row  c{conns}: ours/peer req/s = {o/p:,.1f}x (goal >= 50x); ours/ping = {o/g:.2f} (goal >= 0.5)")
+    o, p = m("ours", 100, conns, "rps"), m("peer", 100, conns, "rps")
+    print(f"  100-row c{conns}: ours/peer rows/s = {o/p:,.1f}x (goal >= 10x)")
+    i = m("ours-inline100", 100, conns, "rps")
+    if i: print(f"  100-row c{conns}: inline-rows=100 vs 16: {i:,.0f} vs {o:,.0f} req/s ({i/o:.2f}x)")
+print(f"  1-row c8 p99: {m('ours', 1, 8, 'p99_ms'):.2f} ms (goal < 10 ms)")
+print(f"\nadult RF(100) deploy ms: {', '.join(f'{d:.0f}' for d in dep)}; median {med(dep):.0f} (goal < 500)")
+print(f"titanic RF(100) deploy ms: {float(sys.argv[3])*1000:.0f}")
+EOF
+log "raw results: $results"
