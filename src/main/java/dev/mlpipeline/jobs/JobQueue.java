@@ -72,6 +72,18 @@ public class JobQueue {
                 });
     }
 
+    /**
+     * Puts a job that {@code owner} was running back in the queue (its replica is shutting down
+     * cleanly), so another replica runs it from the start instead of it failing at the heartbeat
+     * timeout. False when the job was no longer RUNNING under this owner.
+     */
+    public Uni<Boolean> requeue(JobKind kind, String id, String owner) {
+        return pool.preparedQuery("UPDATE " + kind.table() + " SET status = 'PENDING', claimed_by = NULL, started_at = NULL,"
+                + " heartbeat_at = NULL, progress = 0 WHERE id = $1 AND status = 'RUNNING' AND claimed_by = $2")
+                .execute(Tuple.of(id, owner))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     /** Marks a RUNNING job FAILED with {@code error}; false when it was no longer RUNNING. */
     public Uni<Boolean> fail(JobKind kind, String id, String error) {
         return pool.preparedQuery("UPDATE " + kind.table() + " SET status = 'FAILED', error = $2, completed_at = now()"

@@ -85,7 +85,17 @@ public class JobScheduler {
                 vertx.cancelTimer(timer);
             }
         }
-        executions.values().forEach(JobExecution::cancel);
+        // Hand unfinished jobs back to the queue; the fits stop at their next cancellation check.
+        List<JobExecution> unfinished = List.copyOf(executions.values());
+        unfinished.forEach(JobExecution::cancel);
+        if (!unfinished.isEmpty()) {
+            Multi.createFrom().iterable(unfinished)
+                    .onItem().transformToUniAndConcatenate(e -> queue.requeue(e.kind(), e.jobId(), owner)
+                            .onFailure().recoverWithItem(false))
+                    .collect().asList()
+                    .await().atMost(java.time.Duration.ofSeconds(5));
+            LOG.infof("Shutting down: returned %d running job(s) to the queue", unfinished.size());
+        }
     }
 
     /** Looks for work now (after a submission on this replica). */

@@ -87,6 +87,8 @@ public class TuningJobRunner implements JobHandler {
                     return new Search(StoredSpec.of(row), row.getString("strategy"), row.getJsonObject("search_space").getMap(),
                             row.getInteger("n_iter"), row.getInteger("cv_folds"), row.getString("scoring"));
                 })
+                // A job requeued after a shutdown starts its search again from the first trial.
+                .call(search -> pool.preparedQuery("DELETE FROM tuning_trial WHERE tuning_job_id = $1").execute(Tuple.of(execution.jobId())))
                 .flatMap(search -> tables.load(search.stored().datasetId()).flatMap(data -> search(execution, search, data)))
                 .replaceWithVoid();
     }

@@ -46,6 +46,9 @@ class TrainingJobResourceTest {
     @Inject
     JobScheduler scheduler;
 
+    @Inject
+    dev.mlpipeline.jobs.JobQueue queue;
+
     static String upload(String sample) {
         return given().multiPart("file", new File("samples/" + sample), "text/csv").post("/api/datasets")
                 .then().statusCode(201).extract().path("id");
@@ -273,6 +276,27 @@ class TrainingJobResourceTest {
                 .body("error", containsString("replica-dead"));
         String next = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\"}");
         assertEquals(2, awaitStatus(next, "COMPLETED").getInt("version"));
+    }
+
+    @Test
+    void aJobHandedBackAtShutdownIsRunAgainFromTheQueue() {
+        String ds = upload("iris.csv");
+        String job = "trn_requeued" + System.nanoTime();
+        sessions.withTransaction(s -> s.createNativeQuery("""
+                INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns,
+                    hyperparameters, preprocessing, test_size, random_seed, status, progress, claimed_by,
+                    heartbeat_at, created_at, started_at)
+                VALUES (:id, :ds, 'DecisionTree', 'classification', 'species', '{petal_length,petal_width}',
+                    '{}', '{}', 0.2, 42, 'RUNNING', 0.5, :owner, now(), now(), now())""")
+                .setParameter("id", job).setParameter("ds", ds).setParameter("owner", scheduler.owner()).executeUpdate())
+                .await().indefinitely();
+        // What the scheduler does for its unfinished jobs when the service stops.
+        assertTrue(queue.requeue(dev.mlpipeline.jobs.JobKind.TRAINING, job, scheduler.owner()).await().indefinitely());
+        assertEquals(false, queue.requeue(dev.mlpipeline.jobs.JobKind.TRAINING, job, "another-replica").await().indefinitely());
+        scheduler.wakeUp();
+        JsonPath done = awaitStatus(job, "COMPLETED", "FAILED");
+        assertEquals("COMPLETED", done.getString("status"), () -> done.getString("error"));
+        assertEquals(1, done.getInt("version"));
     }
 
     @Test
