@@ -43,6 +43,8 @@ class DeploymentReplicaIT {
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("target", "quarkus-app", "quarkus-run.jar")),
+                "runs against the packaged JVM service (not built by a native build)");
         postgres = EmbeddedPostgres.builder().start();
         a = start("replica-a");
         b = start("replica-b");
