@@ -14,7 +14,8 @@ import smile.regression.Regression;
  * and are part of the serialized artifact.
  */
 sealed interface Estimator extends Serializable
-        permits Estimator.Logistic, Estimator.TupleClassifier, Estimator.TupleRegressor, Estimator.Linear {
+        permits Estimator.Logistic, Estimator.TupleClassifier, Estimator.TupleRegressor, Estimator.TreeClassifier,
+        Estimator.TreeRegressor, Estimator.Linear {
 
     /**
      * Classifies one vector.
@@ -68,6 +69,31 @@ sealed interface Estimator extends Serializable
         @Override
         public double regress(double[] x) {
             return model.predict(Tuple.of(schema, x));
+        }
+    }
+
+    /**
+     * Smile tree classifiers fitted on {@link Estimators.TreeColumns} (one column per input feature, one-hot blocks
+     * folded back into a nominal level index); the vector is mapped to that layout, then wrapped as a tuple.
+     */
+    record TreeClassifier(Classifier<Tuple> model, StructType schema, Estimators.TreeColumns columns) implements Estimator {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int classify(double[] x, double[] posteriori) {
+            return model.predict(Tuple.of(schema, columns.apply(x)), posteriori);
+        }
+    }
+
+    /** Smile tree regressors, as {@link TreeClassifier}. */
+    record TreeRegressor(Regression<Tuple> model, StructType schema, Estimators.TreeColumns columns) implements Estimator {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public double regress(double[] x) {
+            return model.predict(Tuple.of(schema, columns.apply(x)));
         }
     }
 

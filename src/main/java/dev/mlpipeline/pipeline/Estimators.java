@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import smile.classification.Classifier;
 import smile.classification.DecisionTree;
+import smile.data.Tuple;
+import smile.regression.Regression;
 import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
 import smile.data.formula.Formula;
@@ -54,9 +57,11 @@ final class Estimators {
      * @param yClass     class indices 0..k-1 (classification) or null
      * @param yValue     targets (regression) or null
      * @param numClasses k (classification) or 0
-     * @param indicator  per column: true for one-hot indicators, which tree models get as nominal 0/1 columns
+     * @param indicator  per column: true for one-hot indicators
+     * @param blocks     per input feature {first column, number of one-hot levels or -1 for a numeric feature}
+     *                   (see {@link Preprocessor#featureBlocks()}); null = every column on its own
      */
-    record Data(double[][] x, int[] yClass, double[] yValue, int numClasses, boolean[] indicator) {
+    record Data(double[][] x, int[] yClass, double[] yValue, int numClasses, boolean[] indicator, int[][] blocks) {
         int rows() {
             return x.length;
         }
@@ -115,40 +120,104 @@ final class Estimators {
         return n;
     }
 
-    private static final NominalScale INDICATOR = new NominalScale("0", "1");
-
     /**
-     * Predictor columns for tree models. One-hot indicators become nominal 0/1 columns: Smile 6.3's classification
-     * tree only evaluates an ordinal threshold where the class label changes between consecutive sorted samples,
-     * which for a heavily tied 0/1 column silently skips the only possible split about half of the time (a tree
-     * on titanic never split on Sex). Nominal columns go through Smile's per-level split search instead.
+     * Layout of the tree models' predictor columns: one column per input feature. A numeric feature is its scaled
+     * column; a one-hot encoded categorical feature with m levels becomes a single nominal column holding the index
+     * of its hot level (m when none is hot: a level unseen in training). Smile's nominal split is "level == v" versus
+     * the rest, i.e. exactly a split on the one-hot indicator of v, so the trees can express the same splits, but
+     * one pass over a node's samples evaluates all m indicators (Smile scans a node's samples once per candidate
+     * column, and p = 105 one-hot columns on adult made that scan dominate the fit). Nominal columns also avoid
+     * Smile 6.3's ordinal threshold search, which only tries thresholds where the class label changes between
+     * consecutive sorted samples and so skips the only split of a heavily tied 0/1 column about half of the time.
+     *
+     * @param start first input column of each tree column
+     * @param size  number of one-hot levels of each tree column, -1 for a numeric column
      */
-    private static List<ValueVector> columns(Data d, int rows) {
-        List<ValueVector> cols = new ArrayList<>();
-        String[] names = names(d.cols());
-        for (int j = 0; j < d.cols(); j++) {
-            if (d.indicator()[j]) {
-                int[] v = new int[rows];
-                for (int i = 0; i < rows && i < d.rows(); i++) v[i] = d.x()[i][j] > 0.5 ? 1 : 0;
-                cols.add(new IntVector(new StructField(names[j], DataTypes.IntType, INDICATOR), v));
-            } else {
-                double[] v = new double[rows];
-                for (int i = 0; i < rows && i < d.rows(); i++) v[i] = d.x()[i][j];
-                cols.add(new DoubleVector(names[j], v));
+    record TreeColumns(int[] start, int[] size) implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        static TreeColumns of(Data d) {
+            int[][] blocks = d.blocks();
+            if (blocks == null) { // no grouping known: indicators one by one as 2-level nominal columns
+                int p = d.cols();
+                int[] start = new int[p];
+                int[] size = new int[p];
+                for (int j = 0; j < p; j++) {
+                    start[j] = j;
+                    size[j] = d.indicator()[j] ? -2 : -1;
+                }
+                return new TreeColumns(start, size);
             }
+            int[] start = new int[blocks.length];
+            int[] size = new int[blocks.length];
+            for (int j = 0; j < blocks.length; j++) {
+                start[j] = blocks[j][0];
+                size[j] = blocks[j][1];
+            }
+            return new TreeColumns(start, size);
         }
-        return cols;
+
+        int count() {
+            return start.length;
+        }
+
+        /** Value of tree column c for the preprocessed row x (a level index for nominal columns). */
+        double value(double[] x, int c) {
+            int s = size[c];
+            if (s == -1) return x[start[c]];
+            if (s == -2) return x[start[c]] > 0.5 ? 1 : 0;
+            for (int k = 0; k < s; k++) if (x[start[c] + k] > 0.5) return k;
+            return s;
+        }
+
+        double[] apply(double[] x) {
+            double[] out = new double[start.length];
+            for (int c = 0; c < out.length; c++) out[c] = value(x, c);
+            return out;
+        }
+
+        private int levels(int c) {
+            return size[c] == -2 ? 2 : size[c];
+        }
+
+        List<ValueVector> vectors(double[][] x, int rows) {
+            List<ValueVector> cols = new ArrayList<>();
+            for (int c = 0; c < start.length; c++) {
+                String name = "x" + c;
+                if (size[c] == -1) {
+                    double[] v = new double[rows];
+                    for (int i = 0; i < rows && i < x.length; i++) v[i] = x[i][start[c]];
+                    cols.add(new DoubleVector(name, v));
+                } else {
+                    int[] v = new int[rows];
+                    for (int i = 0; i < rows && i < x.length; i++) v[i] = (int) value(x[i], c);
+                    String[] levels = new String[Math.max(1, levels(c))];
+                    for (int k = 0; k < levels.length; k++) levels[k] = Integer.toString(k);
+                    cols.add(new IntVector(new StructField(name, DataTypes.IntType, new NominalScale(levels)), v));
+                }
+            }
+            return cols;
+        }
     }
 
-    private static DataFrame frame(Data d) {
-        List<ValueVector> cols = columns(d, d.rows());
+    private static DataFrame frame(Data d, TreeColumns tc) {
+        List<ValueVector> cols = tc.vectors(d.x(), d.rows());
         cols.add(d.yClass() != null ? new IntVector(Y, d.yClass()) : new DoubleVector(Y, d.yValue()));
         return new DataFrame(cols.toArray(new ValueVector[0]));
     }
 
-    private static StructType xSchema(Data d) {
+    private static StructType xSchema(TreeColumns tc) {
         // Schema of the predictors only: the tuple wrapped at predict time.
-        return new DataFrame(columns(d, 1).toArray(new ValueVector[0])).schema();
+        return new DataFrame(tc.vectors(new double[0][], 1).toArray(new ValueVector[0])).schema();
+    }
+
+    private static Estimator treeClassifier(Classifier<Tuple> model, TreeColumns tc) {
+        return new Estimator.TreeClassifier(model, xSchema(tc), tc);
+    }
+
+    private static Estimator treeRegressor(Regression<Tuple> model, TreeColumns tc) {
+        return new Estimator.TreeRegressor(model, xSchema(tc), tc);
     }
 
     private static long[] seeds(long seed, int n) {
@@ -201,7 +270,7 @@ final class Estimators {
 
     private static Estimator logistic(Data d, Map<String, Object> p) {
         var options = new LogisticRegression.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter"));
-        return new Estimator.Logistic(LogisticRegression.fit(d.x(), d.yClass(), options));
+        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), options));
     }
 
     private static int mtry(Object given, int p, boolean classification) {
@@ -211,25 +280,27 @@ final class Estimators {
 
     private static Estimator forestClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
                                               CancellationToken cancel) {
+        TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.classification.RandomForest.TrainingStatus>(trees, progress, cancel)) {
-            var options = new smile.classification.RandomForest.Options(trees, mtry(p.get("mtry"), d.cols(), true),
+            var options = new smile.classification.RandomForest.Options(trees, mtry(p.get("mtry"), tc.count(), true),
                     SplitRule.GINI, smileDepth(p.get("max_depth")), Math.max(2, d.rows()), intParam(p, "min_samples_leaf"),
                     numParam(p, "subsample"), null, seeds(seed, trees), controller);
-            var model = cancellable(cancel, () -> smile.classification.RandomForest.fit(Formula.lhs(Y), frame(d), options));
-            return new Estimator.TupleClassifier(model, xSchema(d));
+            var model = cancellable(cancel, () -> smile.classification.RandomForest.fit(Formula.lhs(Y), frame(d, tc), options));
+            return treeClassifier(model, tc);
         }
     }
 
     private static Estimator forestRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
                                              CancellationToken cancel) {
+        TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.regression.RandomForest.TrainingStatus>(trees, progress, cancel)) {
-            var options = new smile.regression.RandomForest.Options(trees, mtry(p.get("mtry"), d.cols(), false),
+            var options = new smile.regression.RandomForest.Options(trees, mtry(p.get("mtry"), tc.count(), false),
                     smileDepth(p.get("max_depth")), Math.max(2, d.rows()), intParam(p, "min_samples_leaf"),
                     numParam(p, "subsample"), seeds(seed, trees), controller);
-            var model = cancellable(cancel, () -> smile.regression.RandomForest.fit(Formula.lhs(Y), frame(d), options));
-            return new Estimator.TupleRegressor(model, xSchema(d));
+            var model = cancellable(cancel, () -> smile.regression.RandomForest.fit(Formula.lhs(Y), frame(d, tc), options));
+            return treeRegressor(model, tc);
         }
     }
 
@@ -240,6 +311,7 @@ final class Estimators {
 
     private static Estimator boostClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
                                              CancellationToken cancel) {
+        TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.classification.GradientTreeBoost.TrainingStatus>(trees, progress, cancel)) {
             var options = new smile.classification.GradientTreeBoost.Options(trees, smileDepth(p.get("max_depth")),
@@ -247,13 +319,14 @@ final class Estimators {
                     numParam(p, "learning_rate"), numParam(p, "subsample"), null, controller);
             // Row subsampling draws from Smile's thread-local RNG on the calling thread.
             MathEx.setSeed(seed);
-            var model = cancellable(cancel, () -> smile.classification.GradientTreeBoost.fit(Formula.lhs(Y), frame(d), options));
-            return new Estimator.TupleClassifier(model, xSchema(d));
+            var model = cancellable(cancel, () -> smile.classification.GradientTreeBoost.fit(Formula.lhs(Y), frame(d, tc), options));
+            return treeClassifier(model, tc);
         }
     }
 
     private static Estimator boostRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
                                             CancellationToken cancel) {
+        TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.regression.GradientTreeBoost.TrainingStatus>(trees, progress, cancel)) {
             // Least squares, scikit-learn's default loss (Smile's own default is least absolute deviation).
@@ -261,21 +334,23 @@ final class Estimators {
                     boostLeaves(p.get("max_depth"), d.rows()), intParam(p, "min_samples_leaf"),
                     numParam(p, "learning_rate"), numParam(p, "subsample"), null, controller);
             MathEx.setSeed(seed);
-            var model = cancellable(cancel, () -> smile.regression.GradientTreeBoost.fit(Formula.lhs(Y), frame(d), options));
-            return new Estimator.TupleRegressor(model, xSchema(d));
+            var model = cancellable(cancel, () -> smile.regression.GradientTreeBoost.fit(Formula.lhs(Y), frame(d, tc), options));
+            return treeRegressor(model, tc);
         }
     }
 
     private static Estimator treeClassifier(Data d, Map<String, Object> p) {
+        TreeColumns tc = TreeColumns.of(d);
         var options = new DecisionTree.Options(SplitRule.GINI, smileDepth(p.get("max_depth")), Math.max(2, d.rows()),
                 intParam(p, "min_samples_leaf"));
-        return new Estimator.TupleClassifier(DecisionTree.fit(Formula.lhs(Y), frame(d), options), xSchema(d));
+        return treeClassifier(DecisionTree.fit(Formula.lhs(Y), frame(d, tc), options), tc);
     }
 
     private static Estimator treeRegressor(Data d, Map<String, Object> p) {
+        TreeColumns tc = TreeColumns.of(d);
         var options = new RegressionTree.Options(smileDepth(p.get("max_depth")), Math.max(2, d.rows()),
                 intParam(p, "min_samples_leaf"));
-        return new Estimator.TupleRegressor(RegressionTree.fit(Formula.lhs(Y), frame(d), options), xSchema(d));
+        return treeRegressor(RegressionTree.fit(Formula.lhs(Y), frame(d, tc), options), tc);
     }
 
     /**

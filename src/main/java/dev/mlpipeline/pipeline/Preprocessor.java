@@ -106,13 +106,16 @@ final class Preprocessor implements Serializable {
                 features.add(new FeatureInfo(names.get(j), ColumnType.NUMERIC, List.of()));
                 width += 1;
             } else {
-                TreeMap<String, Integer> counts = new TreeMap<>();
+                // Count in a HashMap (a TreeMap per cell costs string comparisons), then sort the few levels.
+                HashMap<String, int[]> hashed = new HashMap<>();
                 boolean anyMissing = false;
                 for (Object[] row : cells) {
                     String s = (String) row[j];
                     if (s == null) anyMissing = true;
-                    else counts.merge(s, 1, Integer::sum);
+                    else hashed.computeIfAbsent(s, key -> new int[1])[0]++;
                 }
+                TreeMap<String, Integer> counts = new TreeMap<>();
+                for (var e : hashed.entrySet()) counts.put(e.getKey(), e.getValue()[0]);
                 String fill = switch (spec.categoricalImputation()) {
                     case MOST_FREQUENT -> {
                         // TreeMap iterates sorted, so ties go to the lexicographically smallest level (scikit-learn).
@@ -161,6 +164,18 @@ final class Preprocessor implements Serializable {
             if (levelIndex.get(j) != null) {
                 for (int k = 0; k < features.get(j).categories().size(); k++) out[offset[j] + k] = true;
             }
+        }
+        return out;
+    }
+
+    /**
+     * @return per input feature {output offset, number of one-hot levels}, the level count being -1 for a numeric
+     *         feature (one output column)
+     */
+    int[][] featureBlocks() {
+        int[][] out = new int[features.size()][];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = new int[]{offset[j], levelIndex.get(j) == null ? -1 : features.get(j).categories().size()};
         }
         return out;
     }

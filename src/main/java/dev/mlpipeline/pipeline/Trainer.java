@@ -294,11 +294,12 @@ public final class Trainer {
         if (p.task() == Task.CLASSIFICATION) {
             int[] y = new int[trainRows.length];
             for (int i = 0; i < y.length; i++) y[i] = p.yClass()[trainRows[i]];
-            data = new Estimators.Data(x, y, null, p.labels().size(), pre.indicatorColumns());
+            data = new Estimators.Data(x, y, null, p.labels().size(), pre.indicatorColumns(),
+                    pre.featureBlocks());
         } else {
             double[] y = new double[trainRows.length];
             for (int i = 0; i < y.length; i++) y[i] = p.yValue()[trainRows[i]];
-            data = new Estimators.Data(x, null, y, 0, pre.indicatorColumns());
+            data = new Estimators.Data(x, null, y, 0, pre.indicatorColumns(), pre.featureBlocks());
         }
         Estimator estimator = Estimators.fit(p.modelType().name(), p.task(), data, p.params(), seed, progress, cancel);
         progress.onProgress(1.0);
