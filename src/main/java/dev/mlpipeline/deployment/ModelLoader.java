@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.jobs.RecentPipelines;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import io.smallrye.mutiny.Uni;
@@ -19,8 +20,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Loads a job's artifact and makes it ready to serve: the bytes are checked against their stored
- * sha256, deserialized through the pipeline's allow-list filter and run once on a stored sample
- * row, all on a worker thread.
+ * sha256, deserialized through the pipeline's allow-list filter (or, when this replica built or
+ * loaded those exact bytes recently, taken from {@link RecentPipelines}) and run once on a stored
+ * sample row, all on a worker thread.
  */
 @ApplicationScoped
 public class ModelLoader {
@@ -29,6 +31,9 @@ public class ModelLoader {
 
     @Inject
     Pool pool;
+
+    @Inject
+    RecentPipelines recent;
 
     /**
      * The warm pipeline of a COMPLETED job, or {@link ConflictException} saying why it cannot
@@ -51,10 +56,18 @@ public class ModelLoader {
                 .invoke(p -> LOG.infof("Warmed the model of %s in %d ms", jobId, (System.nanoTime() - start) / 1_000_000));
     }
 
-    private static FittedPipeline warm(String jobId, byte[] bytes, String sha256) {
+    private FittedPipeline warm(String jobId, byte[] bytes, String sha256) {
         FittedPipeline pipeline;
         try {
-            pipeline = ArtifactCodec.deserialize(bytes, sha256);
+            if (!ArtifactCodec.sha256(bytes).equals(sha256)) {
+                throw new dev.mlpipeline.pipeline.ArtifactIntegrityException("model artifact checksum mismatch: the stored bytes do not hash to sha256 " + sha256 + ".");
+            }
+            // The bytes are intact; reuse the object if this replica built or loaded it recently.
+            pipeline = recent.find(sha256).orElse(null);
+            if (pipeline == null) {
+                pipeline = ArtifactCodec.deserialize(bytes, sha256);
+                recent.remember(sha256, pipeline);
+            }
         } catch (RuntimeException e) {
             throw new ConflictException("The model artifact of job '" + jobId + "' cannot be loaded: " + e.getMessage()
                     + " The deployment was not changed.");

@@ -11,6 +11,7 @@ import dev.mlpipeline.jobs.JobExecution;
 import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
+import dev.mlpipeline.jobs.RecentPipelines;
 import dev.mlpipeline.jobs.StoredSpec;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
@@ -37,6 +38,9 @@ public class TrainingJobRunner implements JobHandler {
     @Inject
     JobQueue queue;
 
+    @Inject
+    RecentPipelines recent;
+
     @Override
     public JobKind kind() {
         return JobKind.TRAINING;
@@ -57,8 +61,9 @@ public class TrainingJobRunner implements JobHandler {
                             TrainingSpec spec = stored.spec();
                             TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);
                             byte[] artifact = ArtifactCodec.serialize(result.pipeline());
-                            return new JobQueue.Completion(artifact, ArtifactCodec.sha256(artifact), ArtifactCodec.FORMAT,
-                                    result.metrics(), null, null, null);
+                            String sha256 = ArtifactCodec.sha256(artifact);
+                            recent.remember(sha256, result.pipeline());
+                            return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), null, null, null);
                         })))
                 .flatMap(completion -> queue.complete(JobKind.TRAINING, execution.jobId(), completion))
                 .replaceWithVoid();

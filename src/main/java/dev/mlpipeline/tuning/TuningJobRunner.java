@@ -18,6 +18,7 @@ import dev.mlpipeline.jobs.JobExecution;
 import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
+import dev.mlpipeline.jobs.RecentPipelines;
 import dev.mlpipeline.jobs.StoredSpec;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
@@ -60,6 +61,9 @@ public class TuningJobRunner implements JobHandler {
 
     @Inject
     JobQueue queue;
+
+    @Inject
+    RecentPipelines recent;
 
     @Override
     public JobKind kind() {
@@ -160,8 +164,10 @@ public class TuningJobRunner implements JobHandler {
         TrainingResult result = Trainer.train(data.table(), data.types(), spec,
                 f -> execution.onProgress(TRIALS_SHARE + (1 - TRIALS_SHARE) * f), execution);
         byte[] artifact = ArtifactCodec.serialize(result.pipeline());
-        return new JobQueue.Completion(artifact, ArtifactCodec.sha256(artifact), ArtifactCodec.FORMAT, result.metrics(),
-                spec.hyperparameters(), best.params(), best.mean());
+        String sha256 = ArtifactCodec.sha256(artifact);
+        recent.remember(sha256, result.pipeline());
+        return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), spec.hyperparameters(),
+                best.params(), best.mean());
     }
 
     private static TrainingSpec withHyperparameters(TrainingSpec s, Map<String, Object> hyperparameters) {
