@@ -16,10 +16,16 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
@@ -67,9 +73,15 @@ public class DeploymentResource {
     @APIResponse(responseCode = "409", description = "No active deployment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows) {
-        return service.predict(rows);
+    public Uni<PredictionResponse> predict(
+            @RequestBody(required = true, content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Map.class,
+                    description = "Row objects: feature name → value"))) byte[] body) throws java.io.IOException {
+        // Read with one cached reader rather than the generic body reader: this is the hot path.
+        return service.predict(ROWS_READER.readValue(body));
     }
+
+    private static final ObjectReader ROWS_READER = new ObjectMapper().readerFor(new TypeReference<List<Map<String, Object>>>() {
+    });
 
     @GET
     @Path("/")

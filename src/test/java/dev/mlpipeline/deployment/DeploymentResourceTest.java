@@ -181,6 +181,8 @@ class DeploymentResourceTest {
                 .statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body("[1,2]").post("/api/deployments/predict").then()
                 .statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("").post("/api/deployments/predict").then()
+                .statusCode(400).contentType("application/problem+json");
         given().contentType(ContentType.JSON).body("[null]").post("/api/deployments/predict").then()
                 .statusCode(400).body("errors[0].field", equalTo("[0]"));
         given().contentType(ContentType.JSON).body("[{\"Pclass\": 3,]").post("/api/deployments/predict").then()
