@@ -25,7 +25,7 @@ sealed interface Estimator extends Serializable
      * @return the class index
      */
     default int classify(double[] x, double[] posteriori) {
-        throw new UnsupportedOperationException("not a classifier");
+        throw new IllegalStateException("a regression model cannot classify; the pipeline routes by task");
     }
 
     /**
@@ -33,7 +33,7 @@ sealed interface Estimator extends Serializable
      * @return the predicted value
      */
     default double regress(double[] x) {
-        throw new UnsupportedOperationException("not a regressor");
+        throw new IllegalStateException("a classification model cannot regress; the pipeline routes by task");
     }
 
     /** Smile logistic regression, which predicts directly from {@code double[]}. */
