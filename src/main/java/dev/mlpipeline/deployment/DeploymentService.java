@@ -25,6 +25,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -86,25 +87,26 @@ public class DeploymentService {
                         return Uni.createFrom().failure(new ConflictException("Job '" + jobId + "' is " + job.getString("status")
                                 + "; only COMPLETED jobs have a model version to deploy."));
                     }
-                    return activeIdFor(jobId).flatMap(active -> active != null
+                    return activeIdFor(pool, jobId).flatMap(active -> active != null
                             ? reload(active, false)
                             : loader.load(kind, jobId).flatMap(pipeline -> activate(kind, jobId, job, pipeline)));
                 });
     }
 
-    private Uni<String> activeIdFor(String jobId) {
-        return pool.preparedQuery("SELECT id FROM deployment WHERE is_active AND job_id = $1").execute(Tuple.of(jobId))
+    /** The active deployment of {@code jobId}, or null; {@code client} is the pool or a transaction's connection. */
+    private static Uni<String> activeIdFor(SqlClient client, String jobId) {
+        return client.preparedQuery("SELECT id FROM deployment WHERE is_active AND job_id = $1").execute(Tuple.of(jobId))
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
     }
 
     private Uni<Deployed> activate(JobKind kind, String jobId, Row job, dev.mlpipeline.pipeline.FittedPipeline pipeline) {
         String id = Ids.next("dep");
         return pool.withTransaction(conn -> lock(conn)
-                .flatMap(ignored -> conn.preparedQuery("SELECT id FROM deployment WHERE is_active AND job_id = $1").execute(Tuple.of(jobId)))
+                .flatMap(ignored -> activeIdFor(conn, jobId))
                 .flatMap(same -> {
-                    if (same.size() > 0) {
+                    if (same != null) {
                         // Deployed by a concurrent request meanwhile: nothing to change.
-                        return Uni.createFrom().item(new Activation(same.iterator().next().getString(0), null));
+                        return Uni.createFrom().item(new Activation(same, null));
                     }
                     return conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active").execute()
                             .flatMap(x -> conn.preparedQuery("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version,"

@@ -59,12 +59,12 @@ public class ModelLoader {
     private FittedPipeline warm(String jobId, byte[] bytes, String sha256) {
         FittedPipeline pipeline;
         try {
-            if (!ArtifactCodec.sha256(bytes).equals(sha256)) {
-                throw new dev.mlpipeline.pipeline.ArtifactIntegrityException("model artifact checksum mismatch: the stored bytes do not hash to sha256 " + sha256 + ".");
-            }
-            // The bytes are intact; reuse the object if this replica built or loaded it recently.
+            // Reuse the object if this replica built or loaded these bytes recently (after checking
+            // they are intact); otherwise deserialize, which checks them itself.
             pipeline = recent.find(sha256).orElse(null);
-            if (pipeline == null) {
+            if (pipeline != null) {
+                ArtifactCodec.verify(bytes, sha256);
+            } else {
                 pipeline = ArtifactCodec.deserialize(bytes, sha256);
                 recent.remember(sha256, pipeline);
             }

@@ -82,6 +82,20 @@ public final class ArtifactCodec {
     }
 
     /**
+     * Checks that the bytes hash to the recorded checksum.
+     *
+     * @throws ArtifactIntegrityException when they do not
+     */
+    public static void verify(byte[] bytes, String expectedSha256) {
+        String actual = sha256(bytes);
+        if (expectedSha256 == null || !actual.equalsIgnoreCase(expectedSha256.trim())) {
+            throw new ArtifactIntegrityException("model artifact checksum mismatch: expected sha256 " + expectedSha256
+                    + " but the stored bytes hash to " + actual + "; the artifact is corrupt or was modified, "
+                    + "retrain the model");
+        }
+    }
+
+    /**
      * Verifies and loads an artifact.
      *
      * @param bytes          serialized pipeline
@@ -90,12 +104,7 @@ public final class ArtifactCodec {
      * @throws ArtifactIntegrityException on a checksum mismatch, a refused class, a limit breach or a corrupt stream
      */
     public static FittedPipeline deserialize(byte[] bytes, String expectedSha256) {
-        String actual = sha256(bytes);
-        if (expectedSha256 == null || !actual.equalsIgnoreCase(expectedSha256.trim())) {
-            throw new ArtifactIntegrityException("model artifact checksum mismatch: expected sha256 " + expectedSha256
-                    + " but the stored bytes hash to " + actual + "; the artifact is corrupt or was modified, "
-                    + "retrain the model");
-        }
+        verify(bytes, expectedSha256);
         Filter filter = new Filter();
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             in.setObjectInputFilter(filter);
