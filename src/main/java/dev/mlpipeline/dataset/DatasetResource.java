@@ -27,7 +27,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import dev.mlpipeline.dataset.dto.DatasetResponse;
 import io.smallrye.mutiny.Uni;
@@ -46,9 +45,9 @@ public class DatasetResource {
             description = "Multipart form: part `file` (the CSV, UTF-8, header row, comma-separated; empty fields are missing values) and optional part `name`.")
     @APIResponse(responseCode = "201", description = "Stored; Location names the new dataset",
             content = @Content(schema = @Schema(implementation = DatasetResponse.class)))
-    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, or the file part is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "Larger than the configured upload limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "Not a multipart/form-data request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, or the file part is missing")
+    @APIResponse(responseCode = "413", description = "Larger than the configured upload limit")
+    @APIResponse(responseCode = "415", description = "Not a multipart/form-data request")
     public Uni<RestResponse<DatasetResponse>> uploadDataset(
             @RestForm("file") @Schema(type = SchemaType.STRING, format = "binary") FileUpload file,
             @RestForm("name") String name) {
@@ -77,7 +76,7 @@ public class DatasetResource {
     @Path("/{id}")
     @Operation(operationId = "getDataset", summary = "Get one dataset with its schema")
     @APIResponse(responseCode = "200", description = "The dataset")
-    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such dataset")
     public Uni<DatasetResponse> getDataset(@PathParam("id") String id) {
         return service.getDataset(id).map(DatasetResponse::of);
     }
@@ -86,8 +85,8 @@ public class DatasetResource {
     @Path("/{id}/preview")
     @Operation(operationId = "previewDataset", summary = "The first rows of a dataset as objects")
     @APIResponse(responseCode = "200", description = "Column names and the first rows")
-    @APIResponse(responseCode = "400", description = "limit out of range (1..1000)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "limit out of range (1..1000)")
+    @APIResponse(responseCode = "404", description = "No such dataset")
     public Uni<DatasetPreviewResponse> previewDataset(@PathParam("id") String id,
             @QueryParam("limit") @Parameter(description = "rows to return, 1..1000", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20")) String limit) {
         return service.previewDataset(id, Params.intParam("limit", limit, 20, 1, DatasetService.MAX_PREVIEW_ROWS));
@@ -97,8 +96,8 @@ public class DatasetResource {
     @Path("/{id}")
     @Operation(operationId = "deleteDataset", summary = "Delete a dataset that no job or deployment uses")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A job or deployment refers to it", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such dataset")
+    @APIResponse(responseCode = "409", description = "A job or deployment refers to it")
     public Uni<RestResponse<Void>> deleteDataset(@PathParam("id") String id) {
         return service.deleteDataset(id).map(ignored -> RestResponse.noContent());
     }

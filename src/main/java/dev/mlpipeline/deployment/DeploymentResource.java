@@ -29,7 +29,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
@@ -50,9 +49,9 @@ public class DeploymentResource {
             description = "Loads and dry-runs the model before switching; the previous deployment stays active if that fails. Deploying the active version again returns it (200).")
     @APIResponse(responseCode = "201", description = "Deployed and warm on this replica", content = @Content(schema = @Schema(implementation = DeploymentResponse.class)))
     @APIResponse(responseCode = "200", description = "Already the active deployment", content = @Content(schema = @Schema(implementation = DeploymentResponse.class)))
-    @APIResponse(responseCode = "400", description = "job_id missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The job is not COMPLETED, or its model cannot be loaded", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "job_id missing")
+    @APIResponse(responseCode = "404", description = "No such job")
+    @APIResponse(responseCode = "409", description = "The job is not COMPLETED, or its model cannot be loaded")
     public Uni<RestResponse<DeploymentResponse>> deployModel(DeployRequest request) {
         if (request == null) {
             throw InvalidInputException.forField("job_id", "is required: send {\"job_id\": \"trn_…\"}");
@@ -69,10 +68,10 @@ public class DeploymentResource {
     @Operation(operationId = "predict", summary = "Predict with the active deployment",
             description = "Body: a JSON array of row objects. Missing or null features are imputed as in training; unknown columns are ignored and listed.")
     @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values")
-    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, or a value of the wrong type (errors[] names row and field)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "No active deployment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, or a value of the wrong type (errors[] names row and field)")
+    @APIResponse(responseCode = "409", description = "No active deployment")
+    @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows")
+    @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica")
     public Uni<PredictionResponse> predict(
             @RequestBody(required = true, content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Map.class,
                     description = "Row objects: feature name → value"))) byte[] body) throws java.io.IOException {
@@ -96,7 +95,7 @@ public class DeploymentResource {
     @Path("/active")
     @Operation(operationId = "getActiveDeployment", summary = "The active deployment")
     @APIResponse(responseCode = "200", description = "The active deployment")
-    @APIResponse(responseCode = "404", description = "Nothing is deployed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Nothing is deployed")
     public Uni<DeploymentResponse> getActiveDeployment() {
         return service.getActiveDeployment().map(DeploymentResponse::of);
     }
@@ -105,7 +104,7 @@ public class DeploymentResource {
     @Path("/active")
     @Operation(operationId = "undeployModel", summary = "Undeploy the active deployment")
     @APIResponse(responseCode = "204", description = "Nothing is deployed now")
-    @APIResponse(responseCode = "404", description = "Nothing was deployed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "Nothing was deployed")
     public Uni<RestResponse<Void>> undeployModel() {
         return service.undeploy().map(ignored -> RestResponse.noContent());
     }

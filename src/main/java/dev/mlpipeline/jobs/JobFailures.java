@@ -23,7 +23,9 @@ final class JobFailures {
         if (t instanceof OutOfMemoryError) {
             return "The job ran out of memory; use fewer rows, fewer trees or a shallower max_depth, or give the service more memory.";
         }
-        return "The job failed unexpectedly (" + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ").";
+        // Never the Java exception's name: the full failure is in the replica's log (JobScheduler logs it).
+        return "The job failed unexpectedly" + (t.getMessage() == null || t.getMessage().isBlank() ? "" : ": " + t.getMessage())
+                + ". The service log has the details; if it happens again, report it with the job id.";
     }
 
     static boolean isUnexpected(Throwable failure) {

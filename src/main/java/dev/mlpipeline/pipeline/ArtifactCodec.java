@@ -110,8 +110,7 @@ public final class ArtifactCodec {
             in.setObjectInputFilter(filter);
             Object o = in.readObject();
             if (!(o instanceof FittedPipeline p)) {
-                throw new ArtifactIntegrityException("model artifact does not hold a pipeline but "
-                        + (o == null ? "null" : o.getClass().getName()));
+                throw new ArtifactIntegrityException("model artifact does not hold a fitted pipeline");
             }
             return p;
         } catch (InvalidClassException e) {
@@ -119,7 +118,9 @@ public final class ArtifactCodec {
                     + (filter.rejected != null ? filter.rejected : e.getMessage())
                     + " (only Smile, pipeline and basic JDK classes may appear in " + FORMAT + " artifacts)", e);
         } catch (IOException | ClassNotFoundException | ClassCastException | IllegalStateException e) {
-            throw new ArtifactIntegrityException("model artifact could not be read (" + FORMAT + "): " + e, e);
+            // The cause (kept for the log) names the Java exception; the message users read does not.
+            throw new ArtifactIntegrityException("model artifact could not be read as " + FORMAT
+                    + ": the stream is corrupt, truncated or from an incompatible version of the service", e);
         }
     }
 
@@ -138,7 +139,7 @@ public final class ArtifactCodec {
             Class<?> c = info.serialClass();
             if (c == null) return Status.UNDECIDED;
             if (allowed(c)) return Status.ALLOWED;
-            rejected = "class " + c.getName() + " is not allowed";
+            rejected = "it holds an object of a type that model artifacts may not contain";
             return Status.REJECTED;
         }
     }

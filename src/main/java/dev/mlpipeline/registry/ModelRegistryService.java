@@ -88,7 +88,7 @@ public class ModelRegistryService {
         require("model_type", modelType);
         require("job_type", jobType);
         if (ModelCatalog.find(modelType).isEmpty()) {
-            throw InvalidInputException.forField("model_type", "unknown model type '" + modelType + "'; see GET /api/models");
+            throw InvalidInputException.forField("model_type", "unknown model type '" + modelType + "'; see GET /api/model-types");
         }
         if (!RegistryRepository.TRAINING.equals(jobType) && !RegistryRepository.TUNING.equals(jobType)) {
             throw InvalidInputException.forField("job_type", "must be 'training' or 'tuning', got '" + jobType + "'");

@@ -26,7 +26,6 @@ import org.jboss.resteasy.reactive.RestMulti;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.registry.dto.ModelEntryResponse;
 import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
 import dev.mlpipeline.registry.dto.ModelVersionResponse;
@@ -60,7 +59,7 @@ public class RegistryResource {
                     @Header(name = NEXT_CURSOR, description = "Cursor of the next page; absent on the last page", schema = @Schema(type = SchemaType.STRING)),
                     @Header(name = "Link", description = "<…?cursor=…>; rel=\"next\" while more entries follow", schema = @Schema(type = SchemaType.STRING)) },
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ModelEntryResponse.class)))
-    @APIResponse(responseCode = "400", description = "A bad `limit`, `cursor`, `source` or `versions_limit`", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "A bad `limit`, `cursor`, `source` or `versions_limit`")
     public RestMulti<ModelEntryResponse> listModels(
             @QueryParam("dataset_id") @Parameter(description = "Only this dataset") String datasetId,
             @QueryParam("model_type") @Parameter(description = "Only this model type") String modelType,
@@ -95,7 +94,7 @@ public class RegistryResource {
     @Operation(operationId = "getModelVersions", summary = "Versions of one model type, newest first per dataset")
     @APIResponse(responseCode = "200", description = "The versions (empty for a known model type without versions)",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ModelVersionResponse.class)))
-    @APIResponse(responseCode = "404", description = "The catalog does not know the model type", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "The catalog does not know the model type")
     public Multi<ModelVersionResponse> getModelVersions(@PathParam("model_type") String modelType,
             @QueryParam("dataset_id") @Parameter(description = "Only versions trained on this dataset") String datasetId) {
         return service.getModelVersions(modelType, blankToNull(datasetId));
@@ -109,8 +108,8 @@ public class RegistryResource {
                     + "the model type has versions on several datasets.")
     @APIResponse(responseCode = "200", description = "The version",
             content = @Content(schema = @Schema(implementation = ModelVersionLineageResponse.class)))
-    @APIResponse(responseCode = "400", description = "`version` is not a positive integer, or `dataset_id` is needed", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "Unknown model type, or no such version", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "`version` is not a positive integer, or `dataset_id` is needed")
+    @APIResponse(responseCode = "404", description = "Unknown model type, or no such version")
     public Uni<ModelVersionLineageResponse> getModelVersion(@PathParam("model_type") String modelType,
             @PathParam("version") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) String version,
             @QueryParam("dataset_id") String datasetId) {
@@ -133,8 +132,8 @@ public class RegistryResource {
             description = "Training and tuning jobs share one version sequence per (dataset, model type).")
     @APIResponse(responseCode = "200", description = "The next version",
             content = @Content(schema = @Schema(implementation = NextVersionResponse.class)))
-    @APIResponse(responseCode = "400", description = "A parameter is missing or invalid", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "A parameter is missing or invalid")
+    @APIResponse(responseCode = "404", description = "No such dataset")
     public Uni<NextVersionResponse> getNextVersion(@QueryParam("dataset_id") String datasetId,
             @QueryParam("model_type") String modelType,
             @QueryParam("job_type") @Parameter(schema = @Schema(enumeration = { "training", "tuning" })) String jobType) {

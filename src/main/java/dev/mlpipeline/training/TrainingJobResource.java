@@ -21,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.mlpipeline.common.Params;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.jobs.JobFilter;
 import dev.mlpipeline.training.dto.CreateTrainingJobRequest;
 import dev.mlpipeline.training.dto.TrainingJobResponse;
@@ -40,9 +39,9 @@ public class TrainingJobResource {
     @Operation(operationId = "createTrainingJob", summary = "Queue a training job",
             description = "Validates the request against the dataset, then queues the job (PENDING). Poll the Location to follow it.")
     @APIResponse(responseCode = "202", description = "Queued", content = @Content(schema = @Schema(implementation = TrainingJobResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "Not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field")
+    @APIResponse(responseCode = "404", description = "No such dataset")
+    @APIResponse(responseCode = "415", description = "Not application/json")
     public Uni<RestResponse<TrainingJobResponse>> createTrainingJob(CreateTrainingJobRequest request) {
         return service.createTrainingJob(request).map(job -> RestResponse.ResponseBuilder
                 .<TrainingJobResponse>accepted().location(URI.create("/api/training/jobs/" + job.id))
@@ -52,7 +51,7 @@ public class TrainingJobResource {
     @GET
     @Operation(operationId = "listTrainingJobs", summary = "List training jobs, newest first")
     @APIResponse(responseCode = "200", description = "Matching jobs")
-    @APIResponse(responseCode = "400", description = "Bad filter", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Bad filter")
     public Uni<List<TrainingJobResponse>> listTrainingJobs(@QueryParam("status") String status,
             @QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
             @QueryParam("limit") String limit) {
@@ -64,7 +63,7 @@ public class TrainingJobResource {
     @Path("/{id}")
     @Operation(operationId = "getTrainingJob", summary = "Get a training job with its status, progress, metrics and version")
     @APIResponse(responseCode = "200", description = "The job")
-    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such job")
     public Uni<TrainingJobResponse> getTrainingJob(@PathParam("id") String id) {
         return service.getTrainingJob(id).map(TrainingJobResponse::of);
     }
@@ -73,8 +72,8 @@ public class TrainingJobResource {
     @Path("/{id}/cancel")
     @Operation(operationId = "cancelTrainingJob", summary = "Cancel a PENDING or RUNNING training job")
     @APIResponse(responseCode = "200", description = "Cancelled")
-    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The job has already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such job")
+    @APIResponse(responseCode = "409", description = "The job has already finished")
     public Uni<TrainingJobResponse> cancelTrainingJob(@PathParam("id") String id) {
         return service.cancelTrainingJob(id).map(TrainingJobResponse::of);
     }

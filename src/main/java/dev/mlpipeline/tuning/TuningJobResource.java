@@ -21,7 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import dev.mlpipeline.common.Params;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.jobs.JobFilter;
 import dev.mlpipeline.tuning.dto.CreateTuningJobRequest;
 import dev.mlpipeline.tuning.dto.TuningJobResponse;
@@ -39,9 +38,9 @@ public class TuningJobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "createTuningJob", summary = "Queue a hyperparameter search (grid or random) with k-fold cross-validation")
     @APIResponse(responseCode = "202", description = "Queued", content = @Content(schema = @Schema(implementation = TuningJobResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "No such dataset", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "Not application/json", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field")
+    @APIResponse(responseCode = "404", description = "No such dataset")
+    @APIResponse(responseCode = "415", description = "Not application/json")
     public Uni<RestResponse<TuningJobResponse>> createTuningJob(CreateTuningJobRequest request) {
         return service.createTuningJob(request).map(job -> RestResponse.ResponseBuilder
                 .<TuningJobResponse>accepted().location(URI.create("/api/tuning/jobs/" + job.id))
@@ -51,7 +50,7 @@ public class TuningJobResource {
     @GET
     @Operation(operationId = "listTuningJobs", summary = "List tuning jobs, newest first (trials omitted; get one job for them)")
     @APIResponse(responseCode = "200", description = "Matching jobs")
-    @APIResponse(responseCode = "400", description = "Bad filter", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Bad filter")
     public Uni<List<TuningJobResponse>> listTuningJobs(@QueryParam("status") String status,
             @QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
             @QueryParam("limit") String limit) {
@@ -63,7 +62,7 @@ public class TuningJobResource {
     @Path("/{id}")
     @Operation(operationId = "getTuningJob", summary = "Get a tuning job with its trials, best parameters and version")
     @APIResponse(responseCode = "200", description = "The job")
-    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such job")
     public Uni<TuningJobResponse> getTuningJob(@PathParam("id") String id) {
         return service.getTuningJob(id);
     }
@@ -72,8 +71,8 @@ public class TuningJobResource {
     @Path("/{id}/cancel")
     @Operation(operationId = "cancelTuningJob", summary = "Cancel a PENDING or RUNNING tuning job")
     @APIResponse(responseCode = "200", description = "Cancelled")
-    @APIResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "The job has already finished", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such job")
+    @APIResponse(responseCode = "409", description = "The job has already finished")
     public Uni<TuningJobResponse> cancelTuningJob(@PathParam("id") String id) {
         return service.cancelTuningJob(id);
     }

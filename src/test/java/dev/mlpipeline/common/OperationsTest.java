@@ -59,6 +59,32 @@ class OperationsTest {
     }
 
     @Test
+    void everyErrorResponseIsDocumentedAsProblemJson() {
+        JsonPath doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        assertTrue(doc.getMap("components.schemas.Problem.properties").keySet().containsAll(List.of("type", "title", "status", "detail", "instance", "errors")),
+                "the Problem schema is in the document");
+        Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");
+        int errors = 0;
+        for (var path : paths.entrySet()) {
+            for (var op : path.getValue().entrySet()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) op.getValue().get("responses");
+                for (var response : responses.entrySet()) {
+                    if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
+                        String where = response.getKey() + " of " + op.getKey() + " " + path.getKey();
+                        @SuppressWarnings("unchecked")
+                        Map<String, Map<String, Map<String, Object>>> content = (Map<String, Map<String, Map<String, Object>>>) response.getValue().get("content");
+                        assertTrue(content != null && content.containsKey("application/problem+json"), "problem+json content of " + where);
+                        assertTrue(String.valueOf(content.get("application/problem+json").get("schema").get("$ref")).endsWith("/Problem"), "Problem schema of " + where);
+                        errors++;
+                    }
+                }
+            }
+        }
+        assertTrue(errors >= 20, "error responses found: " + errors);
+    }
+
+    @Test
     void unknownRouteIsProblemJson404() {
         given().get("/api/no-such-thing").then().statusCode(404)
                 .contentType("application/problem+json")
