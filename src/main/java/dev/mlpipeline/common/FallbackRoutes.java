@@ -3,6 +3,8 @@ package dev.mlpipeline.common;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -14,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 @Singleton
 public class FallbackRoutes {
+
+    private static final Logger LOG = Logger.getLogger(FallbackRoutes.class);
 
     void register(@Observes Router router) {
         router.route().last().handler(ctx -> write(ctx, 404,
@@ -29,6 +33,7 @@ public class FallbackRoutes {
 
     private static void write(RoutingContext ctx, int status, String detail) {
         Problem problem = ProblemMapper.problem(status, detail, ctx.request().path(), java.util.List.of());
+        LOG.debugf("Request %s answered %d: %s", ctx.request().path(), status, detail);
         ctx.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .end(Json.encode(problem));
     }

@@ -12,7 +12,8 @@ public record Problem(
         @Schema(description = "HTTP status code") int status,
         @Schema(description = "What went wrong with this request and what to fix") String detail,
         @Schema(description = "The request path") String instance,
-        @Schema(description = "Problems with particular fields, if any") List<DomainException.FieldError> errors) {
+        @Schema(description = "Problems with particular fields, if any") List<DomainException.FieldError> errors,
+        @Schema(description = "Id of the request (its X-Request-Id header): quote it when reporting a problem; the service's log lines for the request carry it") String requestId) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 }

@@ -68,6 +68,10 @@ public class ProblemMapper {
     /** Builds the problem response for any failure; also used by the plain Vert.x fallbacks. */
     public static Response toResponse(Throwable failure, String instance) {
         Problem problem = toProblem(unwrap(failure), instance);
+        if (problem.status() < 500) {
+            // Client mistakes are not the service's failures: at DEBUG, with the reason given to the client.
+            LOG.debugf("Request %s answered %d: %s", instance, problem.status(), problem.detail());
+        }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
@@ -129,7 +133,7 @@ public class ProblemMapper {
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known != null ? known.getReasonPhrase() : "Error";
         String slug = title.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
-        return new Problem("/problems/" + slug, title, status, detail, instance, errors);
+        return new Problem("/problems/" + slug, title, status, detail, instance, errors, RequestIds.current());
     }
 
     private static String webDetail(int status, WebApplicationException e, String instance) {
