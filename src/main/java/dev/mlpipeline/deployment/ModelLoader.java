@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.jobs.JobKind;
-import dev.mlpipeline.jobs.RecentPipelines;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import io.smallrye.mutiny.Uni;
