@@ -25,6 +25,7 @@ import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.Table;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
 
@@ -36,6 +37,10 @@ import io.smallrye.mutiny.Uni;
  * thread; concurrent loads of a dataset that is not cached share that one read and parse.
  */
 @Singleton
+// Caffeine instantiates the cache class for a builder's features (here SSMW: strong keys and
+// values, maximum weight) and its node class (PSMW) through method handles. quarkus-caffeine
+// registers the common ones for the native image, but not the weighted cache, so it is named here.
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMW", "com.github.benmanes.caffeine.cache.PSMW" })
 public class DatasetTables {
 
     /** A parsed dataset with the column types inferred at upload. */
