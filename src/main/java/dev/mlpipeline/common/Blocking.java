@@ -19,17 +19,24 @@ public final class Blocking {
 
     /** Runs {@code work} on {@code executor}; the result is emitted on the subscriber's Vert.x context. */
     public static <T> Uni<T> run(Executor executor, Callable<T> work) {
+        return onCallerContext(Uni.createFrom().item(() -> {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e); // unwrapped by ProblemMapper and JobFailures
+            }
+        }).runSubscriptionOn(executor));
+    }
+
+    /**
+     * Emits the item or failure of {@code uni} on the Vert.x context of its subscriber (when it has
+     * one), whatever thread produces it: a worker, or the load of another caller that this one shares.
+     */
+    public static <T> Uni<T> onCallerContext(Uni<T> uni) {
         return Uni.createFrom().deferred(() -> {
             Context context = Vertx.currentContext();
-            Uni<T> uni = Uni.createFrom().item(() -> {
-                try {
-                    return work.call();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e); // unwrapped by ProblemMapper and JobFailures
-                }
-            }).runSubscriptionOn(executor);
             return context == null ? uni : uni.emitOn(task -> context.runOnContext(ignored -> task.run()));
         });
     }

@@ -1,16 +1,31 @@
 package dev.mlpipeline.dataset;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import dev.mlpipeline.pipeline.ColumnType;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** Datasets and their content chunks. Every method expects a session opened by the service. */
+/**
+ * Datasets and their content chunks. The Panache methods expect a session opened by the service;
+ * {@link #readContent} uses the reactive {@link Pool} and needs none.
+ */
 @ApplicationScoped
 public class DatasetRepository implements PanacheRepositoryBase<Dataset, String> {
+
+    @Inject
+    Pool pool;
 
     public Uni<List<Dataset>> listNewestFirst() {
         return listAll(Sort.descending("createdAt", "id"));
@@ -44,5 +59,45 @@ public class DatasetRepository implements PanacheRepositoryBase<Dataset, String>
                              + (SELECT count(*) FROM deployment WHERE dataset_id = :id)""", Long.class)
                 .setParameter("id", datasetId)
                 .getSingleResult());
+    }
+
+    /**
+     * A stored dataset's CSV content, with what parsing it needs.
+     *
+     * @param sizeBytes the size of the CSV file in bytes
+     * @param types     column name → type inferred at upload, in file order
+     * @param chunks    the CSV bytes, in {@code dataset_chunk} order (chunks of up to 1 MiB)
+     */
+    record DatasetContent(String name, long sizeBytes, Map<String, ColumnType> types, List<byte[]> chunks) {
+    }
+
+    /**
+     * The dataset's whole content (about its CSV size in memory), or null when it does not exist.
+     * Two queries, the metadata then the chunks; datasets never change after upload.
+     */
+    Uni<DatasetContent> readContent(String datasetId) {
+        return pool.preparedQuery("SELECT name, size_bytes, columns FROM dataset WHERE id = $1")
+                .execute(Tuple.of(datasetId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    Row row = rows.iterator().next();
+                    String name = row.getString("name");
+                    long size = row.getLong("size_bytes");
+                    Map<String, ColumnType> types = new LinkedHashMap<>();
+                    row.getJsonObject("columns").getJsonArray("columns").forEach(c -> {
+                        var column = (JsonObject) c;
+                        types.put(column.getString("name"), DatasetColumn.NUMERIC.equals(column.getString("type"))
+                                ? ColumnType.NUMERIC : ColumnType.CATEGORICAL);
+                    });
+                    return pool.preparedQuery("SELECT content FROM dataset_chunk WHERE dataset_id = $1 ORDER BY seq")
+                            .execute(Tuple.of(datasetId))
+                            .map(chunks -> {
+                                List<byte[]> parts = new ArrayList<>();
+                                chunks.forEach(r -> parts.add(r.getBuffer(0).getBytes()));
+                                return new DatasetContent(name, size, types, parts);
+                            });
+                });
     }
 }

@@ -5,84 +5,103 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.Table;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Datasets parsed into {@link Table}s for training, validation and tuning. Datasets never change
- * after upload, so recently used tables are kept in a small cache bounded by the size of their CSV
- * bytes ({@code mlpipeline.datasets.table-cache-size}); a miss reads the chunks and parses them on
- * a worker thread.
+ * after upload, so recently used tables are kept in a Caffeine cache weighed by the size of their
+ * CSV bytes, at most {@code mlpipeline.datasets.table-cache-size} in all (a dataset larger than
+ * that is parsed for each use and not kept). A miss reads the chunks and parses them on a worker
+ * thread; concurrent loads of a dataset that is not cached share that one read and parse.
  */
-@ApplicationScoped
+@Singleton
+// Caffeine instantiates the cache class for a builder's features (here SSMW: strong keys and
+// values, maximum weight) and its node class (PSMW) through method handles. quarkus-caffeine
+// registers the common ones for the native image, but not the weighted cache, so it is named here.
+@RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMW", "com.github.benmanes.caffeine.cache.PSMW" })
 public class DatasetTables {
 
     /** A parsed dataset with the column types inferred at upload. */
     public record LoadedTable(String datasetId, String datasetName, Table table, Map<String, ColumnType> types) {
     }
 
-    @Inject
-    Pool pool;
-
-    @ConfigProperty(name = "mlpipeline.datasets.table-cache-size", defaultValue = "256M")
-    MemorySize cacheSize;
-
-    private final Map<String, Cached> cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true));
-
+    /** A cached table and the size of the CSV it was parsed from (its weight, in bytes). */
     private record Cached(LoadedTable table, long sizeBytes) {
     }
 
-    /** The dataset as a table, or {@link NotFoundException}. */
-    public Uni<LoadedTable> load(String datasetId) {
-        Cached hit = cache.get(datasetId);
-        if (hit != null) {
-            return Uni.createFrom().item(hit.table());
-        }
-        return pool.preparedQuery("SELECT name, size_bytes, columns FROM dataset WHERE id = $1")
-                .execute(Tuple.of(datasetId))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(NotFoundException.of("Dataset", datasetId));
-                    }
-                    var row = rows.iterator().next();
-                    String name = row.getString("name");
-                    long size = row.getLong("size_bytes");
-                    Map<String, ColumnType> types = new LinkedHashMap<>();
-                    row.getJsonObject("columns").getJsonArray("columns").forEach(c -> {
-                        var column = (io.vertx.core.json.JsonObject) c;
-                        types.put(column.getString("name"), DatasetColumn.NUMERIC.equals(column.getString("type"))
-                                ? ColumnType.NUMERIC : ColumnType.CATEGORICAL);
-                    });
-                    return pool.preparedQuery("SELECT content FROM dataset_chunk WHERE dataset_id = $1 ORDER BY seq")
-                            .execute(Tuple.of(datasetId))
-                            .map(chunks -> {
-                                List<InputStream> parts = new ArrayList<>();
-                                chunks.forEach(r -> parts.add(new ByteArrayInputStream(r.getBuffer(0).getBytes())));
-                                return parts;
-                            })
-                            .flatMap(parts -> Blocking.io(() -> parse(datasetId, name, parts, types)))
-                            .invoke(table -> remember(table, size));
-                });
+    private final Function<String, Uni<DatasetContent>> reader;
+    /** Completes with null for a dataset that does not exist: Caffeine then keeps no entry. */
+    private final AsyncLoadingCache<String, Cached> cache;
+    private final AtomicLong parses = new AtomicLong();
+
+    @Inject
+    DatasetTables(DatasetRepository datasets,
+            @ConfigProperty(name = "mlpipeline.datasets.table-cache-size", defaultValue = "256M") MemorySize cacheSize) {
+        this(datasets::readContent, cacheSize.asLongValue());
     }
 
-    private static LoadedTable parse(String id, String name, List<InputStream> parts, Map<String, ColumnType> types)
-            throws java.io.IOException {
+    /**
+     * @param reader         the content of a dataset, or null when it does not exist
+     * @param maxWeightBytes the most CSV bytes whose tables are kept
+     */
+    DatasetTables(Function<String, Uni<DatasetContent>> reader, long maxWeightBytes) {
+        this.reader = reader;
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxWeightBytes)
+                .weigher((String id, Cached cached) -> (int) Math.min(Integer.MAX_VALUE, cached.sizeBytes()))
+                .buildAsync((id, executor) -> read(id));
+    }
+
+    /** The dataset as a table, or {@link NotFoundException}; emitted on the caller's Vert.x context. */
+    public Uni<LoadedTable> load(String datasetId) {
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<Cached> loading = cache.get(datasetId);
+            Uni<Cached> cached;
+            if (loading.isDone() && !loading.isCompletedExceptionally()) {
+                cached = Uni.createFrom().item(loading.join());
+            } else {
+                // A copy, so that a caller who cancels does not cancel the load others wait for.
+                cached = Blocking.onCallerContext(Uni.createFrom().completionStage(loading.copy()));
+            }
+            return cached.onItem().ifNull().failWith(() -> NotFoundException.of("Dataset", datasetId))
+                    .map(Cached::table);
+        });
+    }
+
+    /** Called by the cache on a miss, once per dataset however many callers wait for it. */
+    private CompletableFuture<Cached> read(String datasetId) {
+        return reader.apply(datasetId)
+                .flatMap(content -> content == null ? Uni.createFrom().<Cached>nullItem()
+                        : Blocking.io(() -> new Cached(parse(datasetId, content), content.sizeBytes())))
+                .subscribeAsCompletionStage();
+    }
+
+    private LoadedTable parse(String id, DatasetContent content) throws java.io.IOException {
+        parses.incrementAndGet();
+        List<InputStream> parts = new ArrayList<>(content.chunks().size());
+        content.chunks().forEach(chunk -> parts.add(new ByteArrayInputStream(chunk)));
         try (CsvReader reader = new CsvReader(new SequenceInputStream(Collections.enumeration(parts)))) {
             List<String> header = List.of(reader.next());
             List<String[]> rows = new ArrayList<>();
@@ -90,28 +109,23 @@ public class DatasetTables {
             while ((record = reader.next()) != null) {
                 rows.add(record);
             }
-            return new LoadedTable(id, name, new Table(header, rows), types);
-        }
-    }
-
-    private void remember(LoadedTable table, long sizeBytes) {
-        long limit = cacheSize.asLongValue();
-        if (sizeBytes > limit) {
-            return;
-        }
-        synchronized (cache) {
-            cache.put(table.datasetId(), new Cached(table, sizeBytes));
-            long total = cache.values().stream().mapToLong(Cached::sizeBytes).sum();
-            var eldest = cache.entrySet().iterator();
-            while (total > limit && eldest.hasNext()) {
-                total -= eldest.next().getValue().sizeBytes();
-                eldest.remove();
-            }
+            return new LoadedTable(id, content.name(), new Table(header, rows), content.types());
         }
     }
 
     /** Drops a deleted dataset from the cache. */
     public void forget(String datasetId) {
-        cache.remove(datasetId);
+        cache.synchronous().invalidate(datasetId);
+    }
+
+    /** How many times a dataset was parsed since start (for tests). */
+    long parseCount() {
+        return parses.get();
+    }
+
+    /** The CSV bytes of the tables held now, after pending evictions (for tests). */
+    long cachedBytes() {
+        cache.synchronous().cleanUp();
+        return cache.synchronous().policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 }

@@ -1,6 +1,5 @@
 package dev.mlpipeline.deployment;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -19,15 +18,11 @@ import dev.mlpipeline.common.PayloadTooLargeException;
 import dev.mlpipeline.common.UnavailableException;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.pipeline.InvalidRowException;
 import dev.mlpipeline.pipeline.Prediction;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The seed's DeploymentService: deploys a model version (exactly one active at a time), serves
@@ -35,14 +30,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 @ApplicationScoped
 public class DeploymentService {
-
-    /** Key of the transaction-scoped advisory lock that serializes deploys and undeploys. */
-    static final long DEPLOY_LOCK = 0x6d6c_7069_7065_6c31L;
-    /** The LISTEN/NOTIFY channel that tells other replicas the active deployment changed. */
-    public static final String CHANNEL = "mlpipeline_deployments";
-
-    @Inject
-    Pool pool;
 
     @Inject
     DeploymentRepository deployments;
@@ -76,65 +63,31 @@ public class DeploymentService {
         }
         JobKind kind = JobKind.ofJobId(jobId).orElseThrow(() -> new NotFoundException("Job '" + jobId
                 + "' does not exist (job ids start with trn_ or tun_)."));
-        return pool.preparedQuery("SELECT status, dataset_id, model_type, version FROM " + kind.table() + " WHERE id = $1")
-                .execute(Tuple.of(jobId))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
+        return deployments.findJobVersion(kind, jobId)
+                .flatMap(job -> {
+                    if (job == null) {
                         return Uni.createFrom().failure(NotFoundException.of(kind == JobKind.TRAINING ? "Training job" : "Tuning job", jobId));
                     }
-                    Row job = rows.iterator().next();
-                    if (!"COMPLETED".equals(job.getString("status"))) {
-                        return Uni.createFrom().failure(new ConflictException("Job '" + jobId + "' is " + job.getString("status")
+                    if (!"COMPLETED".equals(job.status())) {
+                        return Uni.createFrom().failure(new ConflictException("Job '" + jobId + "' is " + job.status()
                                 + "; only COMPLETED jobs have a model version to deploy."));
                     }
-                    return activeIdFor(pool, jobId).flatMap(active -> active != null
+                    return deployments.findActiveIdOfJob(jobId).flatMap(active -> active != null
                             ? reload(active, false)
                             : loader.load(kind, jobId).flatMap(pipeline -> activate(kind, jobId, job, pipeline)));
                 });
     }
 
-    /** The active deployment of {@code jobId}, or null; {@code client} is the pool or a transaction's connection. */
-    private static Uni<String> activeIdFor(SqlClient client, String jobId) {
-        return client.preparedQuery("SELECT id FROM deployment WHERE is_active AND job_id = $1").execute(Tuple.of(jobId))
-                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-    }
-
-    private Uni<Deployed> activate(JobKind kind, String jobId, Row job, dev.mlpipeline.pipeline.FittedPipeline pipeline) {
-        String id = Ids.next("dep");
-        return pool.withTransaction(conn -> lock(conn)
-                .flatMap(ignored -> activeIdFor(conn, jobId))
-                .flatMap(same -> {
-                    if (same != null) {
-                        // Deployed by a concurrent request meanwhile: nothing to change.
-                        return Uni.createFrom().item(new Activation(same, null));
-                    }
-                    return conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active").execute()
-                            .flatMap(x -> conn.preparedQuery("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version,"
-                                    + " is_active, created_at) VALUES ($1, $2, $3, $4, $5, $6, true, clock_timestamp()) RETURNING created_at")
-                                    .execute(Tuple.of(id, jobId, kind.wireName(), job.getString("dataset_id"), job.getString("model_type"),
-                                            job.getInteger("version"))))
-                            .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
-                            .flatMap(createdAt -> notifyReplicas(conn, id).replaceWith(new Activation(id, createdAt)));
-                }))
+    private Uni<Deployed> activate(JobKind kind, String jobId, DeploymentRepository.JobVersion job, FittedPipeline pipeline) {
+        // A null createdAt: deployed by a concurrent request meanwhile, nothing changed.
+        return deployments.activate(Ids.next("dep"), kind, jobId, job)
                 .invoke(a -> {
                     if (a.createdAt() != null) {
-                        cache.install(a.createdAt(), new ModelCache.Warm(a.id(), jobId, kind.wireName(), job.getString("dataset_id"),
-                                job.getString("model_type"), job.getInteger("version"), pipeline));
+                        cache.install(a.createdAt(), new ModelCache.Warm(a.id(), jobId, kind.wireName(), job.datasetId(),
+                                job.modelType(), job.version(), pipeline));
                     }
                 })
                 .flatMap(a -> reload(a.id(), a.createdAt() != null));
-    }
-
-    private record Activation(String id, Instant createdAt) {
-    }
-
-    private static Uni<Void> lock(SqlConnection conn) {
-        return conn.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(DEPLOY_LOCK)).replaceWithVoid();
-    }
-
-    private static Uni<Void> notifyReplicas(SqlConnection conn, String payload) {
-        // Delivered when the transaction commits, and only then.
-        return conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(CHANNEL, payload)).replaceWithVoid();
     }
 
     private Uni<Deployed> reload(String id, boolean created) {
@@ -143,17 +96,8 @@ public class DeploymentService {
 
     /** Deactivates the active deployment; {@link NotFoundException} when there is none. */
     public Uni<Void> undeploy() {
-        return pool.withTransaction(conn -> lock(conn)
-                .flatMap(ignored -> conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp()"
-                        + " WHERE is_active RETURNING id, deactivated_at").execute())
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(new NotFoundException("There is no active deployment."));
-                    }
-                    Row row = rows.iterator().next();
-                    Instant at = row.getOffsetDateTime("deactivated_at").toInstant();
-                    return notifyReplicas(conn, "undeployed:" + row.getString("id")).replaceWith(at);
-                }))
+        return deployments.deactivateActive()
+                .onItem().ifNull().failWith(() -> new NotFoundException("There is no active deployment."))
                 .invoke(at -> cache.expect(at, null))
                 .replaceWithVoid();
     }

@@ -17,8 +17,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 
@@ -37,7 +35,7 @@ public class DeploymentSync {
     Vertx vertx;
 
     @Inject
-    Pool pool;
+    DeploymentRepository deployments;
 
     @Inject
     ModelCache cache;
@@ -82,7 +80,7 @@ public class DeploymentSync {
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(DeploymentService.CHANNEL).handler(payload -> sync());
+        subscriber.channel(DeploymentRepository.CHANNEL).handler(payload -> sync());
         subscriber.connect().onComplete(result -> {
             if (result.succeeded()) {
                 LOG.debug("Listening for deployment changes");
@@ -113,30 +111,26 @@ public class DeploymentSync {
 
     /** One sync: the latest deployment change decides what should be active. */
     Uni<Void> syncOnce() {
-        return pool.query("SELECT id, job_id, source, dataset_id, model_type, version, is_active,"
-                + " greatest(created_at, coalesce(deactivated_at, created_at)) AS changed_at"
-                + " FROM deployment ORDER BY changed_at DESC, id DESC LIMIT 1").execute()
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
+        return deployments.findLatestChange()
+                .flatMap(change -> {
+                    if (change == null) {
                         cache.expect(Instant.EPOCH.plusMillis(1), null);
                         return Uni.createFrom().voidItem();
                     }
-                    Row row = rows.iterator().next();
-                    Instant changedAt = row.getOffsetDateTime("changed_at").toInstant();
-                    if (!row.getBoolean("is_active")) {
+                    Instant changedAt = change.changedAt();
+                    if (!change.active()) {
                         cache.expect(changedAt, null);
                         return Uni.createFrom().voidItem();
                     }
-                    String id = row.getString("id");
+                    String id = change.id();
                     if (cache.active().map(w -> w.deploymentId().equals(id)).orElse(false) || changedAt.isBefore(cache.asOf())) {
                         return Uni.createFrom().voidItem();
                     }
                     cache.expect(changedAt, id);
-                    String jobId = row.getString("job_id");
+                    String jobId = change.jobId();
                     JobKind kind = JobKind.ofJobId(jobId).orElseThrow();
                     return loader.load(kind, jobId).invoke(pipeline -> cache.install(changedAt, new ModelCache.Warm(id, jobId,
-                            row.getString("source"), row.getString("dataset_id"), row.getString("model_type"),
-                            row.getInteger("version"), pipeline)))
+                            change.source(), change.datasetId(), change.modelType(), change.version(), pipeline)))
                             .replaceWithVoid();
                 });
     }

@@ -11,12 +11,9 @@ import org.jboss.logging.Logger;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.jobs.JobKind;
-import dev.mlpipeline.jobs.RecentPipelines;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Loads a job's artifact and makes it ready to serve: the bytes are checked against their stored
@@ -30,7 +27,7 @@ public class ModelLoader {
     private static final Logger LOG = Logger.getLogger(ModelLoader.class);
 
     @Inject
-    Pool pool;
+    DeploymentRepository deployments;
 
     @Inject
     RecentPipelines recent;
@@ -41,17 +38,12 @@ public class ModelLoader {
      */
     public Uni<FittedPipeline> load(JobKind kind, String jobId) {
         long start = System.nanoTime();
-        return pool.preparedQuery("SELECT a.bytes, a.sha256 FROM " + kind.table() + " j JOIN model_artifact a ON a.id = j.artifact_id"
-                + " WHERE j.id = $1")
-                .execute(Tuple.of(jobId))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
+        return deployments.findArtifact(kind, jobId)
+                .flatMap(artifact -> {
+                    if (artifact == null) {
                         return Uni.createFrom().failure(new ConflictException("Job '" + jobId + "' has no model artifact to deploy."));
                     }
-                    var row = rows.iterator().next();
-                    byte[] bytes = row.getBuffer("bytes").getBytes();
-                    String sha256 = row.getString("sha256");
-                    return Blocking.io(() -> warm(jobId, bytes, sha256));
+                    return Blocking.io(() -> warm(jobId, artifact.bytes(), artifact.sha256()));
                 })
                 .invoke(p -> LOG.infof("Warmed the model of %s in %d ms", jobId, (System.nanoTime() - start) / 1_000_000));
     }

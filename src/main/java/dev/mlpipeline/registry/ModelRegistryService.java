@@ -1,7 +1,5 @@
 package dev.mlpipeline.registry;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +13,7 @@ import jakarta.inject.Inject;
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.pipeline.ModelCatalog;
+import dev.mlpipeline.registry.RegistryRepository.ListedVersion;
 import dev.mlpipeline.registry.dto.ModelEntryResponse;
 import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
 import dev.mlpipeline.registry.dto.ModelVersionResponse;
@@ -22,7 +21,6 @@ import dev.mlpipeline.registry.dto.NextVersionResponse;
 import dev.mlpipeline.registry.dto.RegistryStatsResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * The model registry: a read-only view over the COMPLETED rows of {@code training_job} and
@@ -44,7 +42,7 @@ public class ModelRegistryService {
      * the next one is read.
      */
     public Multi<ModelEntryResponse> listModels(ModelFilter filter, RegistryCursor after) {
-        return Runs.of(listed(filter, after, null), Listed::key).map(ModelRegistryService::toEntry);
+        return Runs.of(repository.streamVersions(filter, after, null), ListedVersion::key).map(ModelRegistryService::toEntry);
     }
 
     /**
@@ -53,7 +51,7 @@ public class ModelRegistryService {
      */
     public Uni<ModelPage> listModels(ModelFilter filter, PageRequest page) {
         // SQL reads the page's pairs and the one after it (whose presence gives the next cursor)
-        return Runs.of(listed(filter, page.after(), page.limit() + 1), Listed::key)
+        return Runs.of(repository.streamVersions(filter, page.after(), page.limit() + 1), ListedVersion::key)
                 .select().first(page.limit())
                 .collect().asList()
                 .map(runs -> {
@@ -72,7 +70,7 @@ public class ModelRegistryService {
      */
     public Multi<ModelVersionResponse> getModelVersions(String modelType, String datasetId) {
         requireKnownModelType(modelType);
-        return listed(new ModelFilter(datasetId, modelType, null), null, null).map(Listed::version);
+        return repository.streamVersions(new ModelFilter(datasetId, modelType, null), null, null).map(ListedVersion::version);
     }
 
     /**
@@ -93,12 +91,9 @@ public class ModelRegistryService {
         if (!RegistryRepository.TRAINING.equals(jobType) && !RegistryRepository.TUNING.equals(jobType)) {
             throw InvalidInputException.forField("job_type", "must be 'training' or 'tuning', got '" + jobType + "'");
         }
-        return repository.nextVersion(datasetId, modelType).map(row -> {
-            if (!row.getBoolean("dataset_exists")) {
-                throw NotFoundException.of("Dataset", datasetId);
-            }
-            return new NextVersionResponse(row.getInteger("next_version"));
-        });
+        return repository.nextVersion(datasetId, modelType)
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Dataset", datasetId))
+                .map(NextVersionResponse::new);
     }
 
     /** Counts over all versions, the active deployment and the best version of every model. */
@@ -106,7 +101,7 @@ public class ModelRegistryService {
         Uni<StatsAccumulator> counts = repository.streamStats()
                 .collect().in(StatsAccumulator::new, StatsAccumulator::add);
         return Uni.combine().all().unis(counts, repository.activeDeployment()).asTuple()
-                .map(t -> t.getItem1().result(t.getItem2() == null ? null : toActive(t.getItem2())));
+                .map(t -> t.getItem1().result(t.getItem2()));
     }
 
     /**
@@ -129,13 +124,9 @@ public class ModelRegistryService {
                     }
                     return ids.getFirst();
                 });
-        return dataset.flatMap(ds -> repository.findVersion(ds, modelType, version).map(row -> {
-            if (row == null) {
-                throw new NotFoundException("Version " + version + " of model type '" + modelType
-                        + "' on dataset '" + ds + "' does not exist");
-            }
-            return toLineage(row);
-        }));
+        return dataset.flatMap(ds -> repository.findVersion(ds, modelType, version)
+                .onItem().ifNull().failWith(() -> new NotFoundException("Version " + version + " of model type '"
+                        + modelType + "' on dataset '" + ds + "' does not exist")));
     }
 
     private static void requireKnownModelType(String modelType) {
@@ -150,51 +141,15 @@ public class ModelRegistryService {
         }
     }
 
-    /** A version row with its entry's key and the entry's deployed version. */
-    private record Listed(RegistryCursor key, ModelVersionResponse version, Integer deployedVersion) {
-    }
-
-    private Multi<Listed> listed(ModelFilter filter, RegistryCursor after, Integer pairLimit) {
-        // key objects are shared by consecutive rows of a pair, so a run costs one key
-        RegistryCursor[] last = new RegistryCursor[1];
-        return repository.streamVersions(filter, after, pairLimit).map(row -> {
-            String datasetId = row.getString("dataset_id");
-            String modelType = row.getString("model_type");
-            RegistryCursor key = last[0];
-            if (key == null || !key.datasetId().equals(datasetId) || !key.modelType().equals(modelType)) {
-                key = new RegistryCursor(datasetId, modelType);
-                last[0] = key;
-            }
-            String jobId = row.getString("id");
-            String deployedJob = row.getString("deployed_job_id");
-            ModelVersionResponse v = new ModelVersionResponse(row.getInteger("version"), jobId,
-                    row.getString("source"), datasetId, row.getString("dataset_name"), modelType,
-                    row.getString("task"), row.getString("metrics"), row.getDouble("best_score"),
-                    row.getString("hyperparameters"), jobId.equals(deployedJob), instant(row, "completed_at"));
-            return new Listed(key, v, row.getInteger("deployed_version"));
-        });
-    }
-
-    private static ModelEntryResponse toEntry(Runs.Run<RegistryCursor, Listed> run) {
-        Listed first = run.items().getFirst();
+    private static ModelEntryResponse toEntry(Runs.Run<RegistryCursor, ListedVersion> run) {
+        ListedVersion first = run.items().getFirst();
         List<ModelVersionResponse> versions = new ArrayList<>(run.items().size());
-        for (Listed l : run.items()) {
+        for (ListedVersion l : run.items()) {
             versions.add(l.version());
         }
         ModelVersionResponse newest = first.version();
         return new ModelEntryResponse(newest.modelType(), newest.datasetId(), newest.datasetName(),
                 newest.version(), first.deployedVersion(), versions);
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime t = row.getOffsetDateTime(column);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static RegistryStatsResponse.ActiveDeployment toActive(Row r) {
-        return new RegistryStatsResponse.ActiveDeployment(r.getString("id"), r.getString("job_id"),
-                r.getString("source"), r.getString("dataset_id"), r.getString("dataset_name"),
-                r.getString("model_type"), r.getInteger("version"), instant(r, "created_at"));
     }
 
     /** Folds the per-(pair, task) stats rows; holds only per-model-type counts and the best list. */
@@ -208,15 +163,15 @@ public class ModelRegistryService {
         private String lastDataset;
         private String lastType;
 
-        void add(Row r) {
-            String datasetId = r.getString("dataset_id");
-            String modelType = r.getString("model_type");
+        void add(RegistryRepository.PairStats r) {
+            String datasetId = r.datasetId();
+            String modelType = r.modelType();
             boolean samePair = datasetId.equals(lastDataset) && modelType.equals(lastType);
             if (!samePair) {
                 lastDataset = datasetId;
                 lastType = modelType;
-                long all = r.getLong("versions");
-                long tun = r.getLong("tuning");
+                long all = r.versions();
+                long tun = r.tuning();
                 long trn = all - tun;
                 if (all > 0) {
                     models++;
@@ -226,10 +181,8 @@ public class ModelRegistryService {
                     perType.merge(modelType, trn + tun, Long::sum);
                 }
             }
-            if (r.getString("task") != null) {
-                best.add(new RegistryStatsResponse.BestMetric(modelType, datasetId, r.getString("dataset_name"),
-                        r.getString("task"), r.getString("metric"), r.getDouble("value"), r.getInteger("version"),
-                        r.getString("id"), r.getString("source")));
+            if (r.best() != null) {
+                best.add(r.best());
             }
         }
 
@@ -237,30 +190,5 @@ public class ModelRegistryService {
             return new RegistryStatsResponse(models, training + tuning, training, tuning, datasets.size(), active,
                     perType, best);
         }
-    }
-
-    private static ModelVersionLineageResponse toLineage(Row r) {
-        boolean tuning = RegistryRepository.TUNING.equals(r.getString("source"));
-        Instant started = instant(r, "started_at");
-        Instant completed = instant(r, "completed_at");
-        Long duration = started != null && completed != null
-                ? java.time.Duration.between(started, completed).toMillis() : null;
-        String[] features = r.getArrayOfStrings("feature_columns");
-        ModelVersionLineageResponse.Tuning t = !tuning ? null : new ModelVersionLineageResponse.Tuning(
-                r.getString("strategy"), r.getString("scoring"), r.getInteger("cv_folds"), r.getDouble("best_score"),
-                r.getString("best_params"), r.getString("search_space"),
-                r.getLong("trial_count") == null ? 0 : r.getLong("trial_count"), r.getInteger("best_trial_index"),
-                r.getDouble("best_trial_mean_score"), r.getDouble("best_trial_std_score"),
-                r.getLong("trials_duration_ms"));
-        return new ModelVersionLineageResponse(r.getInteger("version"), r.getString("id"), r.getString("source"),
-                r.getString("model_type"), r.getString("task"), r.getBoolean("is_deployed"),
-                new ModelVersionLineageResponse.DatasetRef(r.getString("dataset_id"), r.getString("dataset_name"),
-                        r.getString("dataset_sha256")),
-                r.getString("target_column"), features == null ? List.of() : List.of(features),
-                r.getString("preprocessing"), r.getString("hyperparameters"), r.getString("metrics"),
-                r.getDouble("test_size"), r.getLong("random_seed"), t,
-                new ModelVersionLineageResponse.Artifact(r.getString("artifact_id"), r.getString("artifact_sha256"),
-                        r.getLong("artifact_size_bytes"), r.getString("artifact_format")),
-                new ModelVersionLineageResponse.Timings(instant(r, "created_at"), started, completed, duration));
     }
 }

@@ -1,11 +1,16 @@
 package dev.mlpipeline.registry;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
+import dev.mlpipeline.registry.dto.ModelVersionResponse;
+import dev.mlpipeline.registry.dto.RegistryStatsResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,8 +22,8 @@ import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The registry's SQL, over the reactive PostgreSQL client. Read-only; only the columns the views
- * need (never {@code model_artifact.bytes}).
+ * The registry's SQL, over the reactive PostgreSQL client, and the mapping of its rows to the
+ * registry's responses. Read-only; only the columns the views need (never {@code model_artifact.bytes}).
  *
  * <p>Entries are driven by {@code model_version_counter}: it has one row per (dataset_id,
  * model_type) that ever took a version, in primary-key order, and for each such pair a LATERAL
@@ -44,10 +49,9 @@ class RegistryRepository {
      * Versions of every (dataset_id, model_type) matching the filter and after the cursor, ordered
      * by (dataset_id, model_type, version DESC); with {@code pairLimit}, only the first that many
      * pairs that have a listed version (a page reads its own pairs and the one after, nothing more).
-     * Columns: dataset_id, model_type, dataset_name, deployed_job_id, deployed_version, version, id,
-     * source, task, metrics, best_score, hyperparameters, completed_at.
+     * Consecutive versions of a pair share one {@link RegistryCursor} key object.
      */
-    Multi<Row> streamVersions(ModelFilter filter, RegistryCursor after, Integer pairLimit) {
+    Multi<ListedVersion> streamVersions(ModelFilter filter, RegistryCursor after, Integer pairLimit) {
         List<Object> args = new ArrayList<>();
         StringBuilder where = new StringBuilder("WHERE true");
         if (filter.datasetId() != null) {
@@ -114,7 +118,38 @@ class RegistryRepository {
                 %s
                 ) v
                 ORDER BY c.dataset_id, c.model_type, v.version DESC""".formatted(where, limitPairs, versions);
-        return stream(sql, Tuple.from(args));
+        Tuple params = Tuple.from(args);
+        return Multi.createFrom().deferred(() -> {
+            // key objects are shared by consecutive rows of a pair, so a run costs one key
+            RegistryCursor[] last = new RegistryCursor[1];
+            return stream(sql, params).map(row -> toListedVersion(row, last));
+        });
+    }
+
+    /**
+     * A version row of {@link #streamVersions}.
+     *
+     * @param key             the (dataset_id, model_type) of its entry
+     * @param deployedVersion the entry's deployed version, or null when none of its versions is deployed
+     */
+    record ListedVersion(RegistryCursor key, ModelVersionResponse version, Integer deployedVersion) {
+    }
+
+    private static ListedVersion toListedVersion(Row row, RegistryCursor[] last) {
+        String datasetId = row.getString("dataset_id");
+        String modelType = row.getString("model_type");
+        RegistryCursor key = last[0];
+        if (key == null || !key.datasetId().equals(datasetId) || !key.modelType().equals(modelType)) {
+            key = new RegistryCursor(datasetId, modelType);
+            last[0] = key;
+        }
+        String jobId = row.getString("id");
+        String deployedJob = row.getString("deployed_job_id");
+        ModelVersionResponse v = new ModelVersionResponse(row.getInteger("version"), jobId,
+                row.getString("source"), datasetId, row.getString("dataset_name"), modelType,
+                row.getString("task"), row.getString("metrics"), row.getDouble("best_score"),
+                row.getString("hyperparameters"), jobId.equals(deployedJob), instant(row, "completed_at"));
+        return new ListedVersion(key, v, row.getInteger("deployed_version"));
     }
 
     /**
@@ -156,17 +191,23 @@ class RegistryRepository {
     }
 
     /** Rows of a short query. */
-    Uni<RowSet<Row>> query(String sql, Tuple args) {
+    private Uni<RowSet<Row>> query(String sql, Tuple args) {
         return pool.preparedQuery(sql).execute(args);
     }
 
-    /** The counter's last version for the pair (0 for none) and whether the dataset exists. */
-    Uni<Row> nextVersion(String datasetId, String modelType) {
+    /**
+     * The version the next completion of the pair takes: the counter's last version + 1 (1 when the
+     * pair has none), or null when the dataset does not exist.
+     */
+    Uni<Integer> nextVersion(String datasetId, String modelType) {
         return query("""
                 SELECT coalesce((SELECT last_version FROM model_version_counter
                                  WHERE dataset_id = $1 AND model_type = $2), 0) + 1 AS next_version,
                        EXISTS (SELECT 1 FROM dataset WHERE id = $1) AS dataset_exists""",
-                Tuple.of(datasetId, modelType)).map(rows -> rows.iterator().next());
+                Tuple.of(datasetId, modelType)).map(rows -> {
+                    Row row = rows.iterator().next();
+                    return row.getBoolean("dataset_exists") ? row.getInteger("next_version") : null;
+                });
     }
 
     /**
@@ -188,8 +229,11 @@ class RegistryRepository {
      * {@code jsonb_typeof(score) = 'number'} filter inside the LIMIT gives the same answer, but its
      * 1-row estimate made the planner read and sort every version of the pair (bitmap heap scans,
      * 36,000 heap blocks over the 100,000-version benchmark: 210 ms instead of 26 ms).
+     *
+     * <p>Rows come in (dataset_id, model_type, task) order: one per task the pair has a best version
+     * for, or a single one with a null {@code best} when it has none.
      */
-    Multi<Row> streamStats() {
+    Multi<PairStats> streamStats() {
         return stream("""
                 SELECT c.dataset_id, c.model_type, d.name AS dataset_name, c.last_version::int8 AS versions,
                        (SELECT count(*) FROM tuning_job u WHERE u.dataset_id = c.dataset_id
@@ -229,7 +273,29 @@ class RegistryRepository {
                     WHERE jsonb_typeof(x.score) = 'number'
                     ORDER BY x.task, x.score DESC, x.version DESC
                 ) b ON true
-                ORDER BY c.dataset_id, c.model_type, b.task""".formatted(score("t"), score("u")), Tuple.tuple());
+                ORDER BY c.dataset_id, c.model_type, b.task""".formatted(score("t"), score("u")), Tuple.tuple())
+                .map(RegistryRepository::toPairStats);
+    }
+
+    /**
+     * A row of {@link #streamStats}.
+     *
+     * @param versions all versions of the pair (training and tuning)
+     * @param tuning   the tuning versions among them
+     * @param best     the pair's best version for one task, or null
+     */
+    record PairStats(String datasetId, String modelType, String datasetName, long versions, long tuning,
+            RegistryStatsResponse.BestMetric best) {
+    }
+
+    private static PairStats toPairStats(Row r) {
+        String datasetId = r.getString("dataset_id");
+        String modelType = r.getString("model_type");
+        RegistryStatsResponse.BestMetric best = r.getString("task") == null ? null
+                : new RegistryStatsResponse.BestMetric(modelType, datasetId, r.getString("dataset_name"),
+                        r.getString("task"), r.getString("metric"), r.getDouble("value"), r.getInteger("version"),
+                        r.getString("id"), r.getString("source"));
+        return new PairStats(datasetId, modelType, r.getString("dataset_name"), r.getLong("versions"), r.getLong("tuning"), best);
     }
 
     /** The primary-metric expression of V2__registry_indexes.sql (must stay identical to it). */
@@ -238,14 +304,20 @@ class RegistryRepository {
                 + alias + ".metrics -> 'r2' END)";
     }
 
-    /** The active deployment with its dataset name, if any. */
-    Uni<Row> activeDeployment() {
+    /** The active deployment with its dataset name, or null when nothing is deployed. */
+    Uni<RegistryStatsResponse.ActiveDeployment> activeDeployment() {
         return query("""
                 SELECT dep.id, dep.job_id, dep.source, dep.dataset_id, d.name AS dataset_name, dep.model_type,
                        dep.version, dep.created_at
                 FROM deployment dep JOIN dataset d ON d.id = dep.dataset_id
                 WHERE dep.is_active""", Tuple.tuple())
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
+                .map(rows -> rows.iterator().hasNext() ? toActive(rows.iterator().next()) : null);
+    }
+
+    private static RegistryStatsResponse.ActiveDeployment toActive(Row r) {
+        return new RegistryStatsResponse.ActiveDeployment(r.getString("id"), r.getString("job_id"),
+                r.getString("source"), r.getString("dataset_id"), r.getString("dataset_name"),
+                r.getString("model_type"), r.getInteger("version"), instant(r, "created_at"));
     }
 
     /** Up to two datasets on which the model type has taken versions (two means "ambiguous"). */
@@ -259,8 +331,8 @@ class RegistryRepository {
                 });
     }
 
-    /** One completed version with its lineage columns, or null. */
-    Uni<Row> findVersion(String datasetId, String modelType, int version) {
+    /** One completed version with its lineage (durations in milliseconds), or null when it does not exist. */
+    Uni<ModelVersionLineageResponse> findVersion(String datasetId, String modelType, int version) {
         return query("""
                 SELECT v.*, d.name AS dataset_name, d.sha256 AS dataset_sha256,
                        a.sha256 AS artifact_sha256, a.size_bytes AS artifact_size_bytes, a.format AS artifact_format,
@@ -296,6 +368,35 @@ class RegistryRepository {
                     WHERE tuning_job_id = v.id ORDER BY mean_score DESC, trial_index LIMIT 1
                 ) bt ON v.source = 'tuning'
                 LIMIT 1""", Tuple.of(datasetId, modelType, version))
-                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next() : null);
+                .map(rows -> rows.iterator().hasNext() ? toLineage(rows.iterator().next()) : null);
+    }
+
+    private static ModelVersionLineageResponse toLineage(Row r) {
+        boolean tuning = TUNING.equals(r.getString("source"));
+        Instant started = instant(r, "started_at");
+        Instant completed = instant(r, "completed_at");
+        Long duration = started != null && completed != null
+                ? java.time.Duration.between(started, completed).toMillis() : null;
+        String[] features = r.getArrayOfStrings("feature_columns");
+        ModelVersionLineageResponse.Tuning t = !tuning ? null : new ModelVersionLineageResponse.Tuning(
+                r.getString("strategy"), r.getString("scoring"), r.getInteger("cv_folds"), r.getDouble("best_score"),
+                r.getString("best_params"), r.getString("search_space"),
+                r.getLong("trial_count") == null ? 0 : r.getLong("trial_count"), r.getInteger("best_trial_index"),
+                r.getDouble("best_trial_mean_score"), r.getDouble("best_trial_std_score"),
+                r.getLong("trials_duration_ms"));
+        return new ModelVersionLineageResponse(r.getInteger("version"), r.getString("id"), r.getString("source"),
+                r.getString("model_type"), r.getString("task"), r.getBoolean("is_deployed"),
+                new ModelVersionLineageResponse.DatasetRef(r.getString("dataset_id"), r.getString("dataset_name"),
+                        r.getString("dataset_sha256")),
+                r.getString("target_column"), features == null ? List.of() : List.of(features),
+                r.getString("preprocessing"), r.getString("hyperparameters"), r.getString("metrics"),
+                r.getDouble("test_size"), r.getLong("random_seed"), t,
+                new ModelVersionLineageResponse.Artifact(r.getString("artifact_id"), r.getString("artifact_sha256"),
+                        r.getLong("artifact_size_bytes"), r.getString("artifact_format")),
+                new ModelVersionLineageResponse.Timings(instant(r, "created_at"), started, completed, duration));
+    }
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
     }
 }

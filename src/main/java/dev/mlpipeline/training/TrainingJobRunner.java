@@ -1,33 +1,30 @@
 package dev.mlpipeline.training;
 
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetTables;
+import dev.mlpipeline.deployment.RecentPipelines;
 import dev.mlpipeline.jobs.JobExecution;
 import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
-import dev.mlpipeline.jobs.RecentPipelines;
-import dev.mlpipeline.jobs.StoredSpec;
+import dev.mlpipeline.jobs.JobSpecRepository;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.Trainer;
 import dev.mlpipeline.pipeline.TrainingResult;
 import dev.mlpipeline.pipeline.TrainingSpec;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Runs a claimed training job: load the dataset, fit on the worker pool, complete with a version. */
 @ApplicationScoped
 public class TrainingJobRunner implements JobHandler {
 
     @Inject
-    Pool pool;
+    JobSpecRepository specs;
 
     @Inject
     DatasetTables tables;
@@ -48,14 +45,8 @@ public class TrainingJobRunner implements JobHandler {
 
     @Override
     public Uni<Void> run(JobExecution execution) {
-        return pool.preparedQuery("SELECT " + StoredSpec.COLUMNS + " FROM training_job WHERE id = $1")
-                .execute(Tuple.of(execution.jobId()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw NotFoundException.of("Training job", execution.jobId());
-                    }
-                    return StoredSpec.of(rows.iterator().next());
-                })
+        return specs.findSpec(JobKind.TRAINING, execution.jobId())
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Training job", execution.jobId()))
                 .flatMap(stored -> tables.load(stored.datasetId())
                         .flatMap(data -> Blocking.run(workers, () -> {
                             TrainingSpec spec = stored.spec();

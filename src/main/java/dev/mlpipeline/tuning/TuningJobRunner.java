@@ -1,7 +1,6 @@
 package dev.mlpipeline.tuning;
 
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
@@ -14,12 +13,13 @@ import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.dataset.DatasetTables.LoadedTable;
+import dev.mlpipeline.deployment.RecentPipelines;
 import dev.mlpipeline.jobs.JobExecution;
 import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
-import dev.mlpipeline.jobs.RecentPipelines;
-import dev.mlpipeline.jobs.StoredSpec;
+import dev.mlpipeline.jobs.JobSpecRepository;
+import dev.mlpipeline.jobs.JobSpecRepository.StoredSearch;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.CrossValidator;
@@ -32,10 +32,6 @@ import dev.mlpipeline.pipeline.TrainingResult;
 import dev.mlpipeline.pipeline.TrainingSpec;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Runs a claimed tuning job: every configuration is cross-validated on the training split, as
@@ -51,7 +47,10 @@ public class TuningJobRunner implements JobHandler {
     private static final double TRIALS_SHARE = 0.9;
 
     @Inject
-    Pool pool;
+    JobSpecRepository specs;
+
+    @Inject
+    TuningTrialRepository trials;
 
     @Inject
     DatasetTables tables;
@@ -70,34 +69,17 @@ public class TuningJobRunner implements JobHandler {
         return JobKind.TUNING;
     }
 
-    /** The search settings of a stored tuning job. */
-    record Search(StoredSpec stored, String strategy, Map<String, Object> space, Integer nIter, int folds, String scoring) {
-    }
-
-    /** The outcome of one configuration. */
-    record Trial(int index, Map<String, Object> params, double[] foldScores, double mean, double std, long durationMs) {
-    }
-
     @Override
     public Uni<Void> run(JobExecution execution) {
-        return pool.preparedQuery("SELECT " + StoredSpec.COLUMNS + ", strategy, search_space, n_iter, cv_folds, scoring"
-                + " FROM tuning_job WHERE id = $1")
-                .execute(Tuple.of(execution.jobId()))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw NotFoundException.of("Tuning job", execution.jobId());
-                    }
-                    Row row = rows.iterator().next();
-                    return new Search(StoredSpec.of(row), row.getString("strategy"), row.getJsonObject("search_space").getMap(),
-                            row.getInteger("n_iter"), row.getInteger("cv_folds"), row.getString("scoring"));
-                })
+        return specs.findSearch(execution.jobId())
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", execution.jobId()))
                 // A job requeued after a shutdown starts its search again from the first trial.
-                .call(search -> pool.preparedQuery("DELETE FROM tuning_trial WHERE tuning_job_id = $1").execute(Tuple.of(execution.jobId())))
+                .call(search -> trials.deleteByJob(execution.jobId()))
                 .flatMap(search -> tables.load(search.stored().datasetId()).flatMap(data -> search(execution, search, data)))
                 .replaceWithVoid();
     }
 
-    private Uni<Integer> search(JobExecution execution, Search search, LoadedTable data) {
+    private Uni<Integer> search(JobExecution execution, StoredSearch search, LoadedTable data) {
         TrainingSpec base = search.stored().spec();
         ModelType modelType = ModelCatalog.find(base.modelType()).orElseThrow();
         SearchSpace space = SearchSpace.parse(modelType, search.space(), search.strategy());
@@ -110,19 +92,19 @@ public class TuningJobRunner implements JobHandler {
                 .onItem().transformToUniAndConcatenate(trial -> {
                     double progress = TRIALS_SHARE * done.incrementAndGet() / configs.size();
                     execution.onProgress(progress);
-                    return storeTrial(execution.jobId(), trial, progress).replaceWith(trial);
+                    return trials.insert(execution.jobId(), trial, progress).replaceWith(trial);
                 })
                 .collect().asList()
-                .flatMap(trials -> {
-                    Trial best = trials.stream().max(Comparator.comparingDouble(Trial::mean)
-                            .thenComparing(Comparator.comparingInt(Trial::index).reversed())).orElseThrow();
+                .flatMap(finished -> {
+                    TuningTrial best = finished.stream().max(Comparator.comparingDouble(TuningTrial::mean)
+                            .thenComparing(Comparator.comparingInt(TuningTrial::index).reversed())).orElseThrow();
                     return Blocking.run(workers, () -> refit(execution, data, base, modelType, best))
                             .flatMap(completion -> queue.complete(JobKind.TUNING, execution.jobId(), completion));
                 })
                 .map(version -> version.orElse(0));
     }
 
-    private Trial evaluate(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, Search search,
+    private TuningTrial evaluate(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, StoredSearch search,
             int index, Map<String, Object> params) throws Exception {
         if (execution.isCancelled()) {
             throw new TrainingCancelledException();
@@ -143,23 +125,10 @@ public class TuningJobRunner implements JobHandler {
         }
         double mean = java.util.Arrays.stream(scores).average().orElse(Double.NaN);
         double variance = java.util.Arrays.stream(scores).map(s -> (s - mean) * (s - mean)).average().orElse(0);
-        return new Trial(index, params, scores, mean, Math.sqrt(variance), (System.nanoTime() - start) / 1_000_000);
+        return new TuningTrial(index, params, scores, mean, Math.sqrt(variance), (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Stores a finished trial and raises the job's progress, in one statement, while the job is RUNNING. */
-    private Uni<Void> storeTrial(String jobId, Trial trial, double progress) {
-        Double[] folds = java.util.Arrays.stream(trial.foldScores()).boxed().toArray(Double[]::new);
-        return pool.preparedQuery("WITH job AS (UPDATE tuning_job SET progress = greatest(progress, $9)"
-                + " WHERE id = $1 AND status = 'RUNNING' RETURNING id)"
-                + " INSERT INTO tuning_trial (tuning_job_id, trial_index, params, mean_score, std_score, fold_scores,"
-                + " duration_ms, created_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM job")
-                .execute(Tuple.from(List.of(jobId, trial.index(), new JsonObject(new LinkedHashMap<>(trial.params())),
-                        trial.mean(), trial.std(), folds, trial.durationMs(),
-                        java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC), progress)))
-                .replaceWithVoid();
-    }
-
-    private JobQueue.Completion refit(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, Trial best) {
+    private JobQueue.Completion refit(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, TuningTrial best) {
         TrainingSpec spec = withHyperparameters(base, modelType.validate(SearchSpace.merge(base.hyperparameters(), best.params())));
         TrainingResult result = Trainer.train(data.table(), data.types(), spec,
                 f -> execution.onProgress(TRIALS_SHARE + (1 - TRIALS_SHARE) * f), execution);

@@ -1,7 +1,5 @@
 package dev.mlpipeline.tuning;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -31,12 +29,9 @@ import dev.mlpipeline.pipeline.TrainingSpec;
 import dev.mlpipeline.training.TrainingJobService;
 import dev.mlpipeline.tuning.dto.CreateTuningJobRequest;
 import dev.mlpipeline.tuning.dto.TuningJobResponse;
-import dev.mlpipeline.tuning.dto.TuningJobResponse.TrialResponse;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /** Submission, listing and cancellation of tuning jobs. Jobs run in {@link TuningJobRunner}. */
 @ApplicationScoped
@@ -60,7 +55,7 @@ public class TuningJobService {
     JobScheduler scheduler;
 
     @Inject
-    Pool pool;
+    TuningTrialRepository trials;
 
     @ConfigProperty(name = "mlpipeline.tuning.max-configurations", defaultValue = "500")
     int maxConfigurations;
@@ -139,21 +134,7 @@ public class TuningJobService {
     public Uni<TuningJobResponse> getTuningJob(String id) {
         return Panache.withSession(() -> jobs.findWithDetails(id))
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", id))
-                .flatMap(job -> trials(id).map(trials -> TuningJobResponse.of(job, trials)));
-    }
-
-    /** Trials of a job in the order they were defined. */
-    Uni<List<TrialResponse>> trials(String jobId) {
-        return pool.preparedQuery("SELECT trial_index, params, mean_score, std_score, fold_scores, duration_ms"
-                + " FROM tuning_trial WHERE tuning_job_id = $1 ORDER BY trial_index")
-                .execute(Tuple.of(jobId))
-                .map(rows -> {
-                    List<TrialResponse> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new TrialResponse(r.getInteger("trial_index"), r.getJsonObject("params").getMap(),
-                            r.getDouble("mean_score"), r.getDouble("std_score"),
-                            Arrays.asList(r.getArrayOfDoubles("fold_scores")), r.getLong("duration_ms"))));
-                    return out;
-                });
+                .flatMap(job -> trials.listByJob(id).map(trials -> TuningJobResponse.of(job, trials)));
     }
 
     /** Jobs matching the filter, newest first (without their trials). */
