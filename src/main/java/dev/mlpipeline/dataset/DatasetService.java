@@ -16,9 +16,9 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
@@ -32,7 +32,6 @@ import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -48,8 +47,8 @@ public class DatasetService {
     @Inject
     DatasetRepository datasets;
 
-    @ConfigProperty(name = "mlpipeline.datasets.max-upload-size", defaultValue = "100M")
-    MemorySize maxUploadSize;
+    @Inject
+    MlpipelineConfig config;
 
     /**
      * Validates and profiles an uploaded CSV file (on a worker thread), then streams its bytes into
@@ -65,7 +64,7 @@ public class DatasetService {
 
     private CsvProfile profile(Path file) throws IOException {
         long size = Files.size(file);
-        if (size > maxUploadSize.asLongValue()) {
+        if (size > config.datasets().maxUploadSize().asLongValue()) {
             throw tooLarge(size);
         }
         try (InputStream in = Files.newInputStream(file)) {
@@ -77,7 +76,7 @@ public class DatasetService {
 
     private PayloadTooLargeException tooLarge(long size) {
         return new PayloadTooLargeException("The file is " + size + " bytes; datasets are limited to "
-                + maxUploadSize.asLongValue() + " bytes (mlpipeline.datasets.max-upload-size).");
+                + config.datasets().maxUploadSize().asLongValue() + " bytes (mlpipeline.datasets.max-upload-size).");
     }
 
     private Uni<Dataset> store(Path file, String filename, String name, CsvProfile profile) {

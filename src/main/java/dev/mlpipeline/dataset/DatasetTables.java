@@ -14,11 +14,11 @@ import java.util.function.Function;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
@@ -26,7 +26,6 @@ import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.Table;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -58,8 +57,8 @@ public class DatasetTables {
 
     @Inject
     DatasetTables(DatasetRepository datasets,
-            @ConfigProperty(name = "mlpipeline.datasets.table-cache-size", defaultValue = "256M") MemorySize cacheSize) {
-        this(datasets::readContent, cacheSize.asLongValue());
+            MlpipelineConfig config) {
+        this(datasets::readContent, config.datasets().tableCacheSize().asLongValue());
     }
 
     /**

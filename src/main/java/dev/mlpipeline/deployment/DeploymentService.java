@@ -6,8 +6,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.DomainException.FieldError;
@@ -40,11 +40,9 @@ public class DeploymentService {
     @Inject
     ModelCache cache;
 
-    @ConfigProperty(name = "mlpipeline.deployments.max-rows", defaultValue = "10000")
-    int maxRows;
+    @Inject
+    MlpipelineConfig config;
 
-    @ConfigProperty(name = "mlpipeline.deployments.inline-rows", defaultValue = "16")
-    int inlineRows;
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
     public record Deployed(Deployment deployment, boolean created) {
@@ -121,6 +119,7 @@ public class DeploymentService {
         if (rows == null || rows.isEmpty()) {
             throw new InvalidInputException("Send a non-empty JSON array of row objects, e.g. [{\"age\": 30, \"income\": 50000}].");
         }
+        int maxRows = config.deployments().maxRows();
         if (rows.size() > maxRows) {
             throw new PayloadTooLargeException("The request has " + rows.size() + " rows; at most " + maxRows
                     + " are accepted per request (mlpipeline.deployments.max-rows). Split it into smaller batches.");
@@ -133,7 +132,7 @@ public class DeploymentService {
         ModelCache.Warm warm = cache.active().orElseThrow(() -> cache.desired().isPresent()
                 ? new UnavailableException("The active deployment is still loading on this replica; retry in a moment.")
                 : new ConflictException("There is no active deployment; deploy a model version with POST /api/deployments/deploy."));
-        if (rows.size() <= inlineRows) {
+        if (rows.size() <= config.deployments().inlineRows()) {
             return Uni.createFrom().item(() -> predict(warm, rows));
         }
         return Blocking.io(() -> predict(warm, rows));

@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.jobs.JobKind;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -43,8 +44,8 @@ public class DeploymentSync {
     @Inject
     ModelLoader loader;
 
-    @ConfigProperty(name = "mlpipeline.deployments.recheck-interval", defaultValue = "10s")
-    Duration recheckInterval;
+    @Inject
+    MlpipelineConfig config;
 
     @ConfigProperty(name = "quarkus.datasource.reactive.url")
     Optional<String> url;
@@ -62,7 +63,7 @@ public class DeploymentSync {
 
     void start(@Observes StartupEvent event) {
         sync();
-        timer = vertx.setPeriodic(recheckInterval.toMillis(), id -> sync());
+        timer = vertx.setPeriodic(config.deployments().recheckInterval().toMillis(), id -> sync());
         url.ifPresent(this::listen);
     }
 

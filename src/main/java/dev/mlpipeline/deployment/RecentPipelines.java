@@ -2,13 +2,14 @@ package dev.mlpipeline.deployment;
 
 import java.util.Optional;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.pipeline.FittedPipeline;
 
 /**
@@ -25,7 +26,12 @@ public class RecentPipelines {
 
     private final Cache<String, FittedPipeline> bySha256;
 
-    public RecentPipelines(@ConfigProperty(name = "mlpipeline.deployments.recent-models", defaultValue = "4") int capacity) {
+    @Inject
+    public RecentPipelines(MlpipelineConfig config) {
+        this(config.deployments().recentModels());
+    }
+
+    RecentPipelines(int capacity) {
         this.bySha256 = Caffeine.newBuilder().maximumSize(capacity).build();
     }
 

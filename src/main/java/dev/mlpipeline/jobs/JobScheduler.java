@@ -13,9 +13,9 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.pipeline.TrainingCancelledException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -43,7 +43,7 @@ public class JobScheduler {
     JobQueue queue;
 
     @Inject
-    JobsConfig config;
+    MlpipelineConfig settings;
 
     @Inject
     WorkerPool workers;
@@ -51,8 +51,6 @@ public class JobScheduler {
     @Inject
     Instance<JobHandler> handlerBeans;
 
-    @ConfigProperty(name = "mlpipeline.instance-id")
-    String instanceId;
 
     private Map<JobKind, JobHandler> handlers;
     private final AtomicInteger running = new AtomicInteger();
@@ -65,17 +63,21 @@ public class JobScheduler {
     private long heartbeatTimer = -1;
     private long staleTimer = -1;
 
+    private MlpipelineConfig.Jobs config() {
+        return settings.jobs();
+    }
+
     void start(@Observes StartupEvent event) {
         handlers = handlerBeans.stream().collect(Collectors.toMap(JobHandler::kind, Function.identity()));
-        if (!config.enabled()) {
+        if (!config().enabled()) {
             LOG.info("Job workers disabled on this replica (mlpipeline.jobs.enabled=false)");
             return;
         }
-        pollTimer = vertx.setPeriodic(config.pollInterval().toMillis(), id -> poll());
-        heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), id -> heartbeats());
-        long staleEvery = Math.max(1000, config.heartbeatTimeout().toMillis() / 4);
+        pollTimer = vertx.setPeriodic(config().pollInterval().toMillis(), id -> poll());
+        heartbeatTimer = vertx.setPeriodic(config().heartbeatInterval().toMillis(), id -> heartbeats());
+        long staleEvery = Math.max(1000, config().heartbeatTimeout().toMillis() / 4);
         staleTimer = vertx.setPeriodic(staleEvery, id -> recoverStale().subscribe().with(ids -> { }, e -> LOG.warn("Stale-job scan failed", e)));
-        LOG.infof("Job scheduler %s (%s) started with %d workers", owner, instanceId, workers.size());
+        LOG.infof("Job scheduler %s (%s) started with %d workers", owner, settings.instanceId(), workers.size());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -100,7 +102,7 @@ public class JobScheduler {
 
     /** Looks for work now (after a submission on this replica). */
     public void wakeUp() {
-        if (config.enabled()) {
+        if (config().enabled()) {
             vertx.runOnContext(ignored -> poll());
         }
     }
@@ -203,7 +205,7 @@ public class JobScheduler {
     /** Fails RUNNING jobs (of any replica) whose heartbeat is older than the timeout. */
     public Uni<List<String>> recoverStale() {
         return Multi.createFrom().items(JobKind.values())
-                .onItem().transformToUniAndConcatenate(kind -> queue.failStale(kind, config.heartbeatTimeout()))
+                .onItem().transformToUniAndConcatenate(kind -> queue.failStale(kind, config().heartbeatTimeout()))
                 .collect().asList()
                 .map(lists -> lists.stream().flatMap(List::stream).toList())
                 .invoke(ids -> {

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+
+import dev.mlpipeline.common.MlpipelineConfig;
 import jakarta.inject.Singleton;
 
 /**
@@ -20,8 +22,8 @@ public class WorkerPool implements Executor {
     private final ThreadPoolExecutor executor;
 
     @Inject
-    public WorkerPool(JobsConfig config) {
-        int size = Math.max(1, config.workerCount());
+    public WorkerPool(MlpipelineConfig config) {
+        int size = Math.max(1, config.jobs().workerCount());
         AtomicInteger counter = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {

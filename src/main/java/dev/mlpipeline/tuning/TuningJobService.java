@@ -6,8 +6,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
@@ -57,8 +57,8 @@ public class TuningJobService {
     @Inject
     TuningTrialRepository trials;
 
-    @ConfigProperty(name = "mlpipeline.tuning.max-configurations", defaultValue = "500")
-    int maxConfigurations;
+    @Inject
+    MlpipelineConfig config;
 
     /** A validated tuning request. */
     record ValidTuning(TrainingSpec spec, SearchSpace space, Map<String, Object> rawSpace, String strategy, Integer nIter,
@@ -95,15 +95,15 @@ public class TuningJobService {
                     throw InvalidInputException.forField("n_iter", "only applies to strategy random; a grid search evaluates every configuration");
                 }
                 long size = space.gridSize();
-                if (size > maxConfigurations) {
+                if (size > config.tuning().maxConfigurations()) {
                     throw InvalidInputException.forField("search_space", "the grid has " + (size == Long.MAX_VALUE ? "too many" : size)
-                            + " configurations; at most " + maxConfigurations + " are allowed (mlpipeline.tuning.max-configurations): "
+                            + " configurations; at most " + config.tuning().maxConfigurations() + " are allowed (mlpipeline.tuning.max-configurations): "
                             + "use fewer values or strategy random with n_iter");
                 }
             } else if (nIter == null) {
                 throw InvalidInputException.forField("n_iter", "is required for strategy random (the number of configurations to draw)");
-            } else if (nIter < 1 || nIter > maxConfigurations) {
-                throw InvalidInputException.forField("n_iter", "must be between 1 and " + maxConfigurations + ", got " + nIter);
+            } else if (nIter < 1 || nIter > config.tuning().maxConfigurations()) {
+                throw InvalidInputException.forField("n_iter", "must be between 1 and " + config.tuning().maxConfigurations() + ", got " + nIter);
             }
             int folds = r.cvFolds() == null ? DEFAULT_FOLDS : r.cvFolds();
             CrossValidator.validateFolds(data.table(), data.types(), spec, folds);

@@ -25,7 +25,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.jobs.JobScheduler;
-import dev.mlpipeline.jobs.JobsConfig;
+import dev.mlpipeline.common.MlpipelineConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -44,7 +44,7 @@ class RegistryTrainingJobsTest {
             .numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE);
 
     @Inject
-    JobsConfig jobs;
+    MlpipelineConfig config;
 
     @Inject
     JobScheduler scheduler;
@@ -155,7 +155,7 @@ class RegistryTrainingJobsTest {
 
         // Occupy every worker with a slow fit, so the next job waits in the queue.
         List<String> running = new ArrayList<>();
-        for (int i = 0; i < jobs.workerCount(); i++) {
+        for (int i = 0; i < config.jobs().workerCount(); i++) {
             running.add(submit(slow));
         }
         running.forEach(id -> awaitStatus(id, "RUNNING"));

@@ -76,7 +76,7 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     /** One embedded server per JVM and data directory. */
     static final class EmbeddedServer {
-        private static final String KEY_PREFIX = "mlpipeline.embedded-postgres.running.";
+        private static final String KEY_PREFIX = "dev.mlpipeline.embedded-postgres.running."; // outside the mlpipeline.* config namespace
 
         static synchronized int ensureStarted(Optional<Path> dataDir, int port) {
             String key = KEY_PREFIX + dataDir.map(d -> d.toAbsolutePath().normalize().toString()).orElse("temporary");
