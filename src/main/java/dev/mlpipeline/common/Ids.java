@@ -10,9 +10,18 @@ import java.security.SecureRandom;
 public final class Ids {
 
     private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {
+    }
+
+    /**
+     * Holds the generator, created on first use. A native image initializes classes at build time unless told
+     * otherwise, and a generator created then would be frozen into the image with one seed, so that every process
+     * would repeat the same ids: this class is given to {@code --initialize-at-run-time} in application.properties
+     * ({@code quarkus.native.additional-build-args}), and {@link Ids} itself holds no generator.
+     */
+    private static final class Generator {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     public static String next(String prefix) {
@@ -23,7 +32,7 @@ public final class Ids {
             time >>>= 5;
         }
         byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
+        Generator.RANDOM.nextBytes(random);
         for (int i = 0; i < 16; i++) {
             out[10 + i] = ALPHABET[random[i] & 31];
         }

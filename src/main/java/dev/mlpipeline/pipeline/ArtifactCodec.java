@@ -38,9 +38,10 @@ public final class ArtifactCodec {
 
     /**
      * JDK classes the graph of every model type needs (found by serializing each model type and listing the
-     * classes in the stream; see the tests). Arrays of these and of primitives are allowed too.
+     * classes in the stream; see the tests). Arrays of these and of primitives are allowed too. Public for the
+     * native image's serialization registration, which must cover them.
      */
-    static final Set<String> JDK_ALLOW = Set.of(
+    public static final Set<String> JDK_ALLOW = Set.of(
             // values: label lists, hyperparameter maps, sample rows, enums, boxed numbers inside Smile schemas
             "java.lang.Object", "java.lang.String", "java.lang.Number", "java.lang.Boolean", "java.lang.Integer",
             "java.lang.Long", "java.lang.Double", "java.lang.Float", "java.lang.Short", "java.lang.Byte", "java.lang.Enum",

@@ -23,11 +23,7 @@ import smile.data.vector.ValueVector;
 import smile.math.MathEx;
 import smile.model.cart.Loss;
 import smile.model.cart.SplitRule;
-import smile.regression.LASSO;
-import smile.regression.LinearModel;
-import smile.regression.OLS;
 import smile.regression.RegressionTree;
-import smile.regression.RidgeRegression;
 import smile.util.IterativeAlgorithmController;
 
 /** Fits Smile models on a preprocessed matrix. Package-private: the public entry point is {@link Trainer}. */
@@ -94,7 +90,7 @@ final class Estimators {
                     : boostRegressor(data, params, seed, progress, cancel);
             case ModelCatalog.DECISION_TREE -> cls ? treeClassifier(data, params) : treeRegressor(data, params);
             case ModelCatalog.LINEAR_REGRESSION, ModelCatalog.RIDGE, ModelCatalog.LASSO ->
-                    leastSquares(modelType, data, params);
+                    leastSquares(modelType, data, params, cancel);
             default -> throw new IllegalArgumentException("unknown model type " + modelType);
         };
     }
@@ -112,12 +108,6 @@ final class Estimators {
     /** Our max_depth counts split levels (scikit-learn); Smile stops splitting a node whose depth (root = 1) reaches maxDepth. */
     private static int smileDepth(Object maxDepth) {
         return maxDepth == null ? Integer.MAX_VALUE : ((Number) maxDepth).intValue() + 1;
-    }
-
-    private static String[] names(int p) {
-        String[] n = new String[p];
-        for (int j = 0; j < p; j++) n[j] = "x" + j;
-        return n;
     }
 
     /**
@@ -354,12 +344,12 @@ final class Estimators {
     }
 
     /**
-     * OLS / ridge / lasso. Constant training columns (e.g. a one-hot level present in every row) are dropped
-     * first: Smile's ridge and lasso refuse them, and they carry no information a linear model could use.
+     * LinearRegression / Ridge / Lasso with scikit-learn's objectives and algorithms ({@link LeastSquares}, pure
+     * Java). Constant training columns (e.g. a one-hot level present in every row) are dropped first: centred they
+     * are all zero, every one of the three solvers gives them a zero coefficient, and dropping them keeps the
+     * artifact small.
      */
-    private static Estimator leastSquares(String modelType, Data d, Map<String, Object> p) {
-        String problem = NativeSupport.blasProblem();
-        if (problem != null) throw new ModelUnavailableException(modelType + " " + problem);
+    private static Estimator leastSquares(String modelType, Data d, Map<String, Object> p, CancellationToken cancel) {
         List<Integer> keep = new ArrayList<>();
         for (int j = 0; j < d.cols(); j++) {
             double first = d.x()[0][j];
@@ -375,25 +365,18 @@ final class Estimators {
         for (int i = 0; i < d.rows(); i++) {
             for (int j = 0; j < cols.length; j++) x[i][j] = d.x()[i][cols[j]];
         }
-        double mean = 0;
-        for (double v : d.yValue()) mean += v;
-        mean /= d.rows();
         if (cols.length == 0) {
-            return new Estimator.Linear(cols, new double[0], mean);
+            double mean = 0;
+            for (double v : d.yValue()) mean += v;
+            return new Estimator.Linear(cols, new double[0], mean / d.rows());
         }
-        DataFrame df = DataFrame.of(x, names(cols.length)).merge(new DataFrame(new DoubleVector(Y, d.yValue())));
-        LinearModel model = switch (modelType) {
-            case ModelCatalog.LINEAR_REGRESSION ->
-                    // QR with an SVD fallback for rank-deficient designs (full one-hot + intercept is collinear).
-                    OLS.fit(Formula.lhs(Y), df, new OLS.Options(OLS.Method.QR, false, false));
-            case ModelCatalog.RIDGE -> RidgeRegression.fit(Formula.lhs(Y), df, numParam(p, "lambda"));
-            case ModelCatalog.LASSO -> LASSO.fit(Formula.lhs(Y), df,
-                    new LASSO.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter")));
+        LeastSquares.Fit fit = switch (modelType) {
+            case ModelCatalog.LINEAR_REGRESSION -> LeastSquares.ols(x, d.yValue());
+            case ModelCatalog.RIDGE -> LeastSquares.ridge(x, d.yValue(), numParam(p, "lambda"));
+            case ModelCatalog.LASSO -> LeastSquares.lasso(x, d.yValue(), numParam(p, "lambda"), numParam(p, "tol"),
+                    intParam(p, "max_iter"), cancel);
             default -> throw new IllegalArgumentException(modelType);
         };
-        var coefficients = model.coefficients();
-        double[] w = new double[cols.length];
-        for (int j = 0; j < w.length; j++) w[j] = coefficients.get(j);
-        return new Estimator.Linear(cols, w, model.intercept());
+        return new Estimator.Linear(cols, fit.coefficients(), fit.intercept());
     }
 }

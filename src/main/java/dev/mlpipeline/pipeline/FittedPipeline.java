@@ -46,6 +46,11 @@ public final class FittedPipeline implements Serializable {
         this.sampleRows = List.copyOf(sampleRows);
     }
 
+    /** @return the fitted model over the preprocessed vector */
+    Estimator estimator() {
+        return estimator;
+    }
+
     /** @return catalog name of the model */
     public String modelType() {
         return modelType;

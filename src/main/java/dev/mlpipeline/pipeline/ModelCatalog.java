@@ -32,9 +32,6 @@ public final class ModelCatalog {
     /** L1-regularised least squares (regression). */
     public static final String LASSO = "Lasso";
 
-    /** Models that need the native OpenBLAS library. */
-    static final Set<String> NEEDS_BLAS = Set.of(LINEAR_REGRESSION, RIDGE, LASSO);
-
     private ModelCatalog() {
     }
 
@@ -43,8 +40,7 @@ public final class ModelCatalog {
     }
 
     /**
-     * Returns every model type. The first call probes the native OpenBLAS library (a tiny fit) to decide
-     * the availability of least-squares models.
+     * Returns every model type. All of them are pure Java (no native library), so every type is available.
      *
      * @return all model types, in display order
      */
@@ -64,7 +60,6 @@ public final class ModelCatalog {
         Set<Task> both = EnumSet.allOf(Task.class);
         Set<Task> cls = EnumSet.of(Task.CLASSIFICATION);
         Set<Task> reg = EnumSet.of(Task.REGRESSION);
-        String blas = NativeSupport.blasProblem();
 
         List<ModelType> out = new ArrayList<>();
         out.add(new ModelType(LOGISTIC_REGRESSION, cls, List.of(
@@ -119,22 +114,27 @@ public final class ModelCatalog {
                 integer("min_samples_leaf", 1, 1, 100_000, false,
                         "Minimum samples in a leaf; 1 like scikit-learn (Smile's own default is 5).")), true, null));
 
-        String blasDetail = blas == null ? null : "This model " + blas;
-        out.add(new ModelType(LINEAR_REGRESSION, reg, List.of(), blas == null, blasDetail));
+        out.add(new ModelType(LINEAR_REGRESSION, reg, List.of(), true, null));
         out.add(new ModelType(RIDGE, reg, List.of(
                 number("lambda", 1.0, 0.0, 1e9,
-                        "L2 penalty on the (internally standardised) coefficients; 1.0 like scikit-learn's "
-                                + "alpha=1. Constant training columns are dropped before fitting.")),
-                blas == null, blasDetail));
+                        "L2 penalty: minimises ||y - Xw - b||^2 + lambda * ||w||^2 (intercept not penalised), "
+                                + "scikit-learn's Ridge objective: lambda is scikit-learn's alpha, and the default 1.0 "
+                                + "equals alpha=1. Solved like scikit-learn's solver='cholesky' (normal equations, "
+                                + "SVD when they are singular). Constant training columns are dropped before "
+                                + "fitting.")), true, null));
         out.add(new ModelType(LASSO, reg, List.of(
                 number("lambda", 1.0, 0.0, 1e12,
-                        "L1 penalty: Smile minimises ||y - Xw||^2 + lambda * ||w||_1 on standardised columns, so "
-                                + "lambda corresponds to 2 * n_train * alpha of scikit-learn's Lasso. The default 1.0 "
-                                + "is a light penalty that keeps OLS-like accuracy; raise it for sparsity."),
+                        "L1 penalty: minimises (1/(2n)) * ||y - Xw - b||^2 + lambda * ||w||_1 (intercept not "
+                                + "penalised), scikit-learn's Lasso objective: lambda is scikit-learn's alpha, and the "
+                                + "default 1.0 equals alpha=1. Fitted by scikit-learn's cyclic coordinate descent. With lambda = 0 "
+                                + "the duality-gap test cannot pass and every max_iter pass runs, as in scikit-learn: "
+                                + "use LinearRegression for an unpenalised fit."),
                 integer("max_iter", 1000, 1, 100_000, false,
-                        "Maximum interior-point iterations (Smile's default)."),
+                        "Maximum coordinate-descent passes over the features; 1000 like scikit-learn."),
                 number("tol", 1e-4, 1e-12, 1.0,
-                        "Relative duality-gap tolerance (Smile's default).")), blas == null, blasDetail));
+                        "Stopping tolerance with scikit-learn's meaning: once a pass changes no coefficient by more "
+                                + "than tol times the largest coefficient, the duality gap is checked, and the fit "
+                                + "stops when it is below tol * ||y - mean(y)||^2; 1e-4 like scikit-learn.")), true, null));
         return List.copyOf(out);
     }
 }

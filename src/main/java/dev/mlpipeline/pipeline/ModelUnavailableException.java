@@ -1,6 +1,6 @@
 package dev.mlpipeline.pipeline;
 
-/** The model type exists but cannot run on this machine (e.g. native OpenBLAS missing). */
+/** The model type exists but cannot run on this machine (every catalog type is pure Java today, so none is). */
 public class ModelUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
