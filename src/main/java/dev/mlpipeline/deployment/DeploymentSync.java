@@ -26,7 +26,8 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
  * Keeps this replica's {@link ModelCache} on the deployment that PostgreSQL says is active:
  * at start, on every {@code NOTIFY} of a deploy or undeploy (from any replica), and on a periodic
  * re-check that covers lost notifications or a dropped LISTEN connection. A change is warmed
- * (loaded, verified, dry-run) before it serves; readiness is DOWN meanwhile.
+ * (loaded, verified, dry-run) before it serves. A model that cannot load is recorded in the cache
+ * with its cause and tried again at each re-check; readiness handles both (see {@link ModelCacheReadiness}).
  */
 @Singleton
 public class DeploymentSync {
@@ -111,6 +112,24 @@ public class DeploymentSync {
         }
     }
 
+    /**
+     * The active deployment cannot serve here: the replica stays in service (after the warm-up, see
+     * {@link ModelCacheReadiness}) and reports why; the next re-check tries again. Logged once per cause.
+     */
+    private void loadFailed(ModelCache.LoadFailure failure) {
+        if (cache.fail(failure)) {
+            LOG.warnf("Cannot serve the active deployment %s (%s v%d) on this replica: %s Retrying every %s.",
+                    failure.deploymentId(), failure.modelType(), failure.version(), failure.cause(), recheckInterval);
+        } else {
+            LOG.debugf("Still cannot serve the active deployment %s: %s", failure.deploymentId(), failure.cause());
+        }
+    }
+
+    private static String causeOf(Throwable failure) {
+        return failure instanceof ModelLoadException e ? e.reason()
+                : "Its model could not be read from the database (" + failure.getMessage() + ").";
+    }
+
     /** One sync: the latest deployment change decides what should be active. */
     Uni<Void> syncOnce() {
         return pool.query("SELECT id, job_id, source, dataset_id, model_type, version, is_active,"
@@ -137,7 +156,12 @@ public class DeploymentSync {
                     return loader.load(kind, jobId).invoke(pipeline -> cache.install(changedAt, new ModelCache.Warm(id, jobId,
                             row.getString("source"), row.getString("dataset_id"), row.getString("model_type"),
                             row.getInteger("version"), pipeline)))
-                            .replaceWithVoid();
+                            .replaceWithVoid()
+                            .onFailure().recoverWithItem(failure -> {
+                                loadFailed(new ModelCache.LoadFailure(id, jobId, row.getString("model_type"),
+                                        row.getInteger("version"), causeOf(failure), Instant.now()));
+                                return null;
+                            });
                 });
     }
 }
