@@ -118,8 +118,8 @@ public class DeploymentSync {
      */
     private void loadFailed(ModelCache.LoadFailure failure) {
         if (cache.fail(failure)) {
-            LOG.warnf("Cannot serve the active deployment %s (%s v%d) on this replica: %s Retrying every %s.",
-                    failure.deploymentId(), failure.modelType(), failure.version(), failure.cause(), recheckInterval);
+            LOG.warnf("Cannot serve the active deployment %s (%s v%d) on this replica: %s Retrying every %d s.",
+                    failure.deploymentId(), failure.modelType(), failure.version(), failure.cause(), recheckInterval.toSeconds());
         } else {
             LOG.debugf("Still cannot serve the active deployment %s: %s", failure.deploymentId(), failure.cause());
         }
@@ -127,7 +127,7 @@ public class DeploymentSync {
 
     private static String causeOf(Throwable failure) {
         return failure instanceof ModelLoadException e ? e.reason()
-                : "Its model could not be read from the database (" + failure.getMessage() + ").";
+                : "Its model could not be read from the database: " + ModelLoadException.sentence(String.valueOf(failure.getMessage()));
     }
 
     /** One sync: the latest deployment change decides what should be active. */

@@ -13,8 +13,13 @@ public class ModelLoadException extends ConflictException {
     private final String reason;
 
     public ModelLoadException(String reason) {
-        super(reason + " The deployment was not changed.");
-        this.reason = reason;
+        super(sentence(reason) + " The deployment was not changed.");
+        this.reason = sentence(reason);
+    }
+
+    /** {@code text} ending with a full stop (causes from libraries often lack one). */
+    static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
     }
 
     /** Why the model cannot serve, without the deploy's conclusion. */
