@@ -114,6 +114,16 @@ public interface MlpipelineConfig {
          */
         @WithDefault("4")
         int recentModels();
+
+        /**
+         * How long after start readiness waits for the active deployment's model to be warm on this
+         * replica. Past it the replica is ready whatever the model's state, so that a model that cannot
+         * load never takes the API out of service: the cause is reported in the readiness details, by the
+         * {@code mlpipeline_active_model_load_failed} gauge and by predict (503). Later deploys never make
+         * a replica unready.
+         */
+        @WithDefault("120s")
+        Duration warmUpTimeout();
     }
 
     interface EmbeddedPostgres {

@@ -129,13 +129,22 @@ public class DeploymentService {
                 throw InvalidInputException.forField("[" + i + "]", "must be an object of feature values, not null");
             }
         }
-        ModelCache.Warm warm = cache.active().orElseThrow(() -> cache.desired().isPresent()
-                ? new UnavailableException("The active deployment is still loading on this replica; retry in a moment.")
-                : new ConflictException("There is no active deployment; deploy a model version with POST /api/deployments/deploy."));
+        ModelCache.Warm warm = cache.active().orElseThrow(this::notServing);
         if (rows.size() <= config.deployments().inlineRows()) {
             return Uni.createFrom().item(() -> predict(warm, rows));
         }
         return Blocking.io(() -> predict(warm, rows));
+    }
+
+    /** Why this replica has no model to predict with: none deployed (409), loading or unloadable (503). */
+    private RuntimeException notServing() {
+        if (cache.desired().isEmpty()) {
+            return new ConflictException("There is no active deployment; deploy a model version with POST /api/deployments/deploy.");
+        }
+        return cache.failure().<RuntimeException>map(f -> new UnavailableException("The active deployment " + f.deploymentId()
+                + " (" + f.modelType() + " v" + f.version() + ", job " + f.jobId() + ") cannot serve on this replica: " + f.cause()
+                + " Deploy a working version with POST /api/deployments/deploy, or undeploy with DELETE /api/deployments/active."))
+                .orElseGet(() -> new UnavailableException("The active deployment is still loading on this replica; retry in a moment."));
     }
 
     private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows) {

@@ -25,7 +25,8 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
  * Keeps this replica's {@link ModelCache} on the deployment that PostgreSQL says is active:
  * at start, on every {@code NOTIFY} of a deploy or undeploy (from any replica), and on a periodic
  * re-check that covers lost notifications or a dropped LISTEN connection. A change is warmed
- * (loaded, verified, dry-run) before it serves; readiness is DOWN meanwhile.
+ * (loaded, verified, dry-run) before it serves. A model that cannot load is recorded in the cache
+ * with its cause and tried again at each re-check; readiness handles both (see {@link ModelCacheReadiness}).
  */
 @Singleton
 public class DeploymentSync {
@@ -110,6 +111,24 @@ public class DeploymentSync {
         }
     }
 
+    /**
+     * The active deployment cannot serve here: the replica stays in service (after the warm-up, see
+     * {@link ModelCacheReadiness}) and reports why; the next re-check tries again. Logged once per cause.
+     */
+    private void loadFailed(ModelCache.LoadFailure failure) {
+        if (cache.fail(failure)) {
+            LOG.warnf("Cannot serve the active deployment %s (%s v%d) on this replica: %s Retrying every %d s.",
+                    failure.deploymentId(), failure.modelType(), failure.version(), failure.cause(), config.deployments().recheckInterval().toSeconds());
+        } else {
+            LOG.debugf("Still cannot serve the active deployment %s: %s", failure.deploymentId(), failure.cause());
+        }
+    }
+
+    private static String causeOf(Throwable failure) {
+        return failure instanceof ModelLoadException e ? e.reason()
+                : "Its model could not be read from the database: " + ModelLoadException.sentence(String.valueOf(failure.getMessage()));
+    }
+
     /** One sync: the latest deployment change decides what should be active. */
     Uni<Void> syncOnce() {
         return deployments.findLatestChange()
@@ -132,7 +151,12 @@ public class DeploymentSync {
                     JobKind kind = JobKind.ofJobId(jobId).orElseThrow();
                     return loader.load(kind, jobId).invoke(pipeline -> cache.install(changedAt, new ModelCache.Warm(id, jobId,
                             change.source(), change.datasetId(), change.modelType(), change.version(), pipeline)))
-                            .replaceWithVoid();
+                            .replaceWithVoid()
+                            .onFailure().recoverWithItem(failure -> {
+                                loadFailed(new ModelCache.LoadFailure(id, jobId, change.modelType(),
+                                        change.version(), causeOf(failure), Instant.now()));
+                                return null;
+                            });
                 });
     }
 }

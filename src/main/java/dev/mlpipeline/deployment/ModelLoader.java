@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.mlpipeline.common.Blocking;
-import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
@@ -33,7 +32,7 @@ public class ModelLoader {
     RecentPipelines recent;
 
     /**
-     * The warm pipeline of a COMPLETED job, or {@link ConflictException} saying why it cannot
+     * The warm pipeline of a COMPLETED job, or {@link ModelLoadException} (a 409) saying why it cannot
      * serve (missing, tampered or unreadable artifact, failing dry run).
      */
     public Uni<FittedPipeline> load(JobKind kind, String jobId) {
@@ -41,7 +40,7 @@ public class ModelLoader {
         return deployments.findArtifact(kind, jobId)
                 .flatMap(artifact -> {
                     if (artifact == null) {
-                        return Uni.createFrom().failure(new ConflictException("Job '" + jobId + "' has no model artifact to deploy."));
+                        return Uni.createFrom().failure(new ModelLoadException("Job '" + jobId + "' has no model artifact to deploy."));
                     }
                     return Blocking.io(() -> warm(jobId, artifact.bytes(), artifact.sha256()));
                 })
@@ -61,15 +60,13 @@ public class ModelLoader {
                 recent.remember(sha256, pipeline);
             }
         } catch (RuntimeException e) {
-            throw new ConflictException("The model artifact of job '" + jobId + "' cannot be loaded: " + e.getMessage()
-                    + " The deployment was not changed.");
+            throw new ModelLoadException("The model artifact of job '" + jobId + "' cannot be loaded: " + e.getMessage());
         }
         List<Map<String, Object>> sample = pipeline.sampleRows();
         try {
             pipeline.predict(sample.isEmpty() ? List.of(Map.of()) : sample.subList(0, 1));
         } catch (RuntimeException e) {
-            throw new ConflictException("The model of job '" + jobId + "' failed its trial prediction: " + e.getMessage()
-                    + " The deployment was not changed.");
+            throw new ModelLoadException("The model of job '" + jobId + "' failed its trial prediction: " + e.getMessage());
         }
         return pipeline;
     }

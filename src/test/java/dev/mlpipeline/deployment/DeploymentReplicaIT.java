@@ -29,7 +29,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Two replicas of the packaged service on one PostgreSQL: a deploy on one is served by the other
- * (LISTEN/NOTIFY), and readiness follows whether the active model is warm. Runs in {@code verify},
+ * (LISTEN/NOTIFY); readiness waits for the active model during a bounded warm-up only, so that a
+ * model that cannot load is reported but never takes the API out of service. Runs in {@code verify},
  * after the jar is built.
  */
 class DeploymentReplicaIT {
@@ -61,7 +62,14 @@ class DeploymentReplicaIT {
         }
     }
 
+    /** Both replicas' warm-up: readiness waits at most this long after start for the active model. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
+
     private static String start(String name) throws IOException {
+        return start(name, WARM_UP);
+    }
+
+    private static String start(String name, Duration warmUp) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -76,6 +84,7 @@ class DeploymentReplicaIT {
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
         env.put("MLPIPELINE_DEPLOYMENTS_RECHECK_INTERVAL", "30s"); // so the test sees NOTIFY at work, not the re-check
+        env.put("MLPIPELINE_DEPLOYMENTS_WARM_UP_TIMEOUT", warmUp.toSeconds() + "s");
         env.put("HOSTNAME", name);
         replicas.add(builder.start());
         System.out.println(name + " on port " + port + ", log " + log);
@@ -176,7 +185,7 @@ class DeploymentReplicaIT {
     }
 
     @Test
-    void readinessIsDownWhileTheActiveModelCannotBeWarmed() throws Exception {
+    void aModelThatCannotLoadKeepsEveryReplicaInServiceAfterTheWarmUp() throws Exception {
         String dataset = uploadIris(a);
         String good = train(a, dataset, "LogisticRegression");
         String broken = train(a, dataset, "DecisionTree");
@@ -195,13 +204,63 @@ class DeploymentReplicaIT {
             s.execute("SELECT pg_notify('mlpipeline_deployments', 'dep_broken')");
             s.execute("COMMIT");
         }
-        awaitStatus(b + "/q/health/ready", 503, Duration.ofSeconds(5));
-        var notReady = get(b + "/q/health/ready");
-        assertTrue(notReady.body().contains("dep_broken"), notReady.body());
-        assertEquals(503, postJson(b + "/api/deployments/predict", ROW).statusCode());
-        // A good deploy makes every replica ready again.
+        // B stays ready (or becomes so once its warm-up is over) and says why it cannot serve the model.
+        HttpResponse<String> ready = awaitReady(b, "\"failed\"", WARM_UP.plusSeconds(10));
+        assertTrue(ready.body().contains("dep_broken"), ready.body());
+        assertTrue(ready.body().contains("cannot be loaded"), ready.body());
+        var predicted = postJson(b + "/api/deployments/predict", ROW);
+        assertEquals(503, predicted.statusCode());
+        assertTrue(predicted.body().contains("dep_broken") && predicted.body().contains("cannot be loaded"), predicted.body());
+        assertTrue(get(b + "/q/metrics").body().contains("mlpipeline_active_model_load_failed 1.0"));
+        assertEquals(200, get(b + "/api/deployments/active").statusCode());
+
+        // A replica that starts now waits for the model during its warm-up only, then joins the Service.
+        Duration warmUp = Duration.ofSeconds(15);
+        String c = start("replica-c", warmUp);
+        awaitStatus(c + "/q/health/ready", 503, Duration.ofSeconds(90));
+        long waitingSince = System.nanoTime();
+        var waiting = get(c + "/q/health/ready");
+        assertTrue(waiting.body().contains("dep_broken") && waiting.body().contains("warm_up_remaining_seconds"), waiting.body());
+        ready = awaitReady(c, "\"failed\"", warmUp.plusSeconds(10));
+        assertTrue(ready.body().contains("cannot be loaded"), ready.body());
+        System.out.println("Replica C became ready " + (System.nanoTime() - waitingSince) / 1_000_000
+                + " ms after its first 503, with the active model unloadable");
+        assertEquals(503, postJson(c + "/api/deployments/predict", ROW).statusCode());
+
+        // A good deploy makes every replica serve again.
         assertEquals(201, postJson(a + "/api/deployments/deploy", "{\"job_id\":\"" + good + "\"}").statusCode());
-        awaitStatus(b + "/q/health/ready", 200, Duration.ofSeconds(5));
-        awaitStatus(a + "/q/health/ready", 200, Duration.ofSeconds(5));
+        for (String replica : List.of(a, b, c)) {
+            awaitReady(replica, "\"serving\"", Duration.ofSeconds(5));
+            awaitStatus(replica + "/api/deployments/predict", ROW, 200, Duration.ofSeconds(5));
+        }
+    }
+
+    /** Waits until {@code base} answers 200 on readiness with {@code fragment} in the body; returns that response. */
+    private static HttpResponse<String> awaitReady(String base, String fragment, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            var response = get(base + "/q/health/ready");
+            if (response.statusCode() == 200 && response.body().contains(fragment)) {
+                return response;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(base + " not ready with " + fragment + " within " + max + ": " + response.statusCode() + " " + response.body());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void awaitStatus(String url, String jsonBody, int status, Duration max) throws Exception {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            var response = postJson(url, jsonBody);
+            if (response.statusCode() == status) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(url + " answered " + response.statusCode() + " " + response.body());
+            }
+            Thread.sleep(100);
+        }
     }
 }

@@ -233,6 +233,70 @@ class DeploymentResourceTest {
                 .getString("job_id"));
     }
 
+    /** The model check in /q/health/ready (status and data). */
+    private static Map<String, Object> modelCheck() {
+        List<Map<String, Object>> checks = given().get("/q/health/ready").then().extract().path("checks");
+        return checks.stream().filter(c -> ModelCacheReadiness.NAME.equals(c.get("name"))).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object modelData(String key) {
+        return ((Map<String, Object>) modelCheck().get("data")).get(key);
+    }
+
+    private static double loadFailedGauge() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        var m = java.util.regex.Pattern.compile("(?m)^mlpipeline_active_model_load_failed(\\{[^}]*\\})? (\\S+)$").matcher(metrics);
+        assertTrue(m.find(), "the gauge is exposed");
+        return Double.parseDouble(m.group(2));
+    }
+
+    @Test
+    void anActiveModelThatCannotLoadIsReportedWhileTheApiStaysReady() {
+        String ds = upload("iris.csv");
+        String good = train("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\"}");
+        String broken = train("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
+        deploy(good, 201);
+        assertEquals(0.0, loadFailedGauge());
+        // Another replica (or an operator) activates a version whose artifact is corrupt, bypassing the deploy's checks.
+        String depId = "dep_broken" + System.nanoTime();
+        pool.preparedQuery("UPDATE model_artifact SET bytes = overlay(bytes placing '\\x00'::bytea from 100 for 1)"
+                + " WHERE id = (SELECT artifact_id FROM training_job WHERE id = $1)").execute(Tuple.of(broken)).await().indefinitely();
+        pool.withTransaction(conn -> conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active")
+                .execute()
+                .flatMap(x -> conn.preparedQuery("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version, is_active,"
+                        + " created_at) SELECT $1, id, 'training', dataset_id, model_type, version, true, clock_timestamp()"
+                        + " FROM training_job WHERE id = $2").execute(Tuple.of(depId, broken)))
+                .flatMap(x -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(DeploymentRepository.CHANNEL, depId))))
+                .await().indefinitely();
+
+        // Readiness stays UP (this replica is past its warm-up) and names the cause.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> "failed".equals(modelData("model_status")));
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        assertEquals("UP", modelCheck().get("status"));
+        assertEquals(depId, modelData("desired_deployment"));
+        assertEquals(broken, modelData("job_id"));
+        assertTrue(String.valueOf(modelData("load_error")).contains("cannot be loaded"), String.valueOf(modelData("load_error")));
+        // The gauge says so...
+        assertEquals(1.0, loadFailedGauge());
+        // ...predict answers 503 naming the deployment and the cause...
+        given().contentType(ContentType.JSON).body("[{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2}]")
+                .post("/api/deployments/predict").then().statusCode(503).contentType("application/problem+json")
+                .body("status", equalTo(503))
+                .body("detail", containsString(depId))
+                .body("detail", containsString("cannot be loaded"))
+                .body("detail", containsString("POST /api/deployments/deploy"));
+        // ...and the rest of the API answers, the deploy that fixes it included.
+        given().get("/api/deployments/active").then().statusCode(200).body("id", equalTo(depId));
+        given().get("/api/datasets/" + ds).then().statusCode(200);
+        deploy(good, 201);
+        assertEquals("serving", modelData("model_status"));
+        assertEquals(0.0, loadFailedGauge());
+        assertEquals(good, predict("[{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2}]")
+                .getString("job_id"));
+    }
+
     @Test
     void fiftyConcurrentDeploysLeaveExactlyOneActiveRowAndAConsistentHistory() {
         String ds = upload("iris.csv");

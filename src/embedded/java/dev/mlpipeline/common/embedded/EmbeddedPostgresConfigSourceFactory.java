@@ -76,7 +76,8 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     /** One embedded server per JVM and data directory. */
     static final class EmbeddedServer {
-        private static final String KEY_PREFIX = "dev.mlpipeline.embedded-postgres.running."; // outside the mlpipeline.* config namespace
+        // Outside the mlpipeline.* namespace: MlpipelineConfig rejects system properties it does not declare.
+        private static final String KEY_PREFIX = "dev.mlpipeline.embedded-postgres.running.";
 
         static synchronized int ensureStarted(Optional<Path> dataDir, int port) {
             String key = KEY_PREFIX + dataDir.map(d -> d.toAbsolutePath().normalize().toString()).orElse("temporary");
