@@ -1,9 +1,5 @@
 package dev.mlpipeline.registry;
 
-import static io.restassured.RestAssured.given;
-
-import java.io.File;
-
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import dev.mlpipeline.common.Ids;
@@ -15,11 +11,6 @@ final class RegistryFixtures {
 
     RegistryFixtures(Mutiny.SessionFactory sessions) {
         this.sessions = sessions;
-    }
-
-    static String uploadSample(String file) {
-        return given().multiPart("file", new File("samples/" + file), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
     }
 
     void sql(String sql, Object... params) {
