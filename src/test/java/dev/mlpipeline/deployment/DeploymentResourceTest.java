@@ -5,6 +5,7 @@ import static dev.mlpipeline.ApiFixtures.POLL;
 import static dev.mlpipeline.ApiFixtures.deploy;
 import static dev.mlpipeline.ApiFixtures.submitTraining;
 import static dev.mlpipeline.ApiFixtures.train;
+import static dev.mlpipeline.ApiFixtures.undeploy;
 import static dev.mlpipeline.ApiFixtures.upload;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.TestDatabase;
@@ -36,7 +38,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Deploy, predict, undeploy and the deployment history over HTTP. {@link DeploymentResourceIT}
- * reruns it on the packaged jar.
+ * reruns it on the packaged jar. Every test undeploys what it deployed.
  */
 @QuarkusTest
 class DeploymentResourceTest {
@@ -50,6 +52,11 @@ class DeploymentResourceTest {
     private static FittedPipeline pipelineOf(String jobId) {
         return TestDatabase.first("SELECT a.bytes, a.sha256 FROM training_job j JOIN model_artifact a ON a.id = j.artifact_id"
                 + " WHERE j.id = ?", row -> ArtifactCodec.deserialize(row.getBytes(1), row.getString(2)), jobId).orElseThrow();
+    }
+
+    @AfterEach
+    void undeployWhatTheTestDeployed() {
+        undeploy();
     }
 
     @Test

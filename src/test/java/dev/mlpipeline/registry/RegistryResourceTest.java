@@ -4,6 +4,7 @@ import static dev.mlpipeline.registry.RegistryFixtures.ACC_78;
 import static dev.mlpipeline.registry.RegistryFixtures.ACC_85;
 import static dev.mlpipeline.registry.RegistryFixtures.ACC_91;
 import static dev.mlpipeline.registry.RegistryFixtures.ACC_92;
+import static dev.mlpipeline.ApiFixtures.undeploy;
 import static dev.mlpipeline.ApiFixtures.upload;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -24,6 +25,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +45,12 @@ class RegistryResourceTest {
     @BeforeEach
     void fixtures() {
         db = new RegistryFixtures(sessions);
+    }
+
+    /** The seed diagram activates a deployment: end it, so that no later test starts with it. */
+    @AfterEach
+    void undeployTheSeedsDeployment() {
+        undeploy();
     }
 
     /** The seed's diagram: RandomForest on customers v1 training, v2 tuning, v3 training (deployed); LogisticRegression on another dataset v1. */
