@@ -1,5 +1,7 @@
 package dev.mlpipeline.dataset;
 
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.upload;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -19,36 +21,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.mlpipeline.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 
+/** Dataset upload, listing, preview and deletion over HTTP; {@link DatasetResourceIT} reruns it on the packaged jar. */
 @QuarkusTest
 class DatasetResourceTest {
 
-    @Inject
-    Mutiny.SessionFactory sessions;
-
-    static ValidatableResponse upload(String filename, byte[] content) {
-        return given().multiPart("file", filename, content, "text/csv").post("/api/datasets").then();
-    }
-
-    static String uploadSample(String file) {
-        return given().multiPart("file", new File("samples/" + file), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
-    }
-
-    private long datasetCount() {
-        return sessions.withSession(s -> s.createNativeQuery("SELECT count(*) FROM dataset", Long.class).getSingleResult())
-                .await().indefinitely();
+    private static long datasetCount() {
+        return TestDatabase.count("SELECT count(*) FROM dataset");
     }
 
     @ParameterizedTest
@@ -83,7 +70,7 @@ class DatasetResourceTest {
 
     @Test
     void customersColumnTypesMatchTheManifest() {
-        String id = uploadSample("customers.csv");
+        String id = upload("customers.csv");
         given().get("/api/datasets/" + id).then().statusCode(200)
                 .body("columns.findAll { it.type == 'numeric' }.name",
                         contains("SeniorCitizen", "tenure", "MonthlyCharges", "TotalCharges"))
@@ -97,7 +84,7 @@ class DatasetResourceTest {
         String first = given().multiPart("file", new File("samples/iris.csv"), "text/csv")
                 .multiPart("name", "flowers").post("/api/datasets").then().statusCode(201)
                 .body("name", equalTo("flowers")).extract().path("id");
-        String second = uploadSample("titanic.csv");
+        String second = upload("titanic.csv");
         List<String> ids = given().get("/api/datasets").then().statusCode(200).extract().path("id");
         assertEquals(second, ids.get(0));
         assertEquals(ids.indexOf(first), ids.indexOf(second) + 1);
@@ -131,7 +118,7 @@ class DatasetResourceTest {
 
     @Test
     void previewReturnsTheFirstRowsAsTypedObjects() {
-        String id = uploadSample("titanic.csv");
+        String id = upload("titanic.csv");
         given().get("/api/datasets/" + id + "/preview?limit=5").then().statusCode(200)
                 .body("columns", contains("Survived", "Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"))
                 .body("rows", hasSize(5))
@@ -149,7 +136,7 @@ class DatasetResourceTest {
     @Test
     void previewOfALargeDatasetSpansChunks() {
         // adult.csv is 3.5 MB: four chunks. Asking for every row up to the limit crosses chunk borders.
-        String id = uploadSample("adult.csv");
+        String id = upload("adult.csv");
         given().get("/api/datasets/" + id + "/preview?limit=1000").then().statusCode(200)
                 .body("rows", hasSize(1000))
                 .body("rows[999].age", equalTo(39))
@@ -252,26 +239,18 @@ class DatasetResourceTest {
 
     @Test
     void deleteRemovesTheDatasetAndItsContent() {
-        String id = uploadSample("iris.csv");
+        String id = upload("iris.csv");
         given().delete("/api/datasets/" + id).then().statusCode(204);
         given().get("/api/datasets/" + id).then().statusCode(404);
-        long chunks = sessions.withSession(s -> s.createNativeQuery(
-                "SELECT count(*) FROM dataset_chunk WHERE dataset_id = :id", Long.class).setParameter("id", id)
-                .getSingleResult()).await().indefinitely();
-        assertEquals(0, chunks);
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM dataset_chunk WHERE dataset_id = ?", id));
         List<String> ids = given().get("/api/datasets").then().extract().path("id");
         org.hamcrest.MatcherAssert.assertThat(ids, everyItem(not(equalTo(id))));
     }
 
     @Test
     void deleteIsRefusedWhileAJobRefersToTheDataset() {
-        String id = uploadSample("iris.csv");
-        sessions.withTransaction(s -> s.createNativeQuery("""
-                INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns,
-                    hyperparameters, preprocessing, test_size, random_seed, status, created_at)
-                VALUES (:job, :ds, 'RandomForest', 'classification', 'species', '{}', '{}', '{}', 0.2, 42,
-                    'PENDING', now())""").setParameter("job", "trn_" + id).setParameter("ds", id).executeUpdate())
-                .await().indefinitely();
+        String id = upload("iris.csv");
+        submitTraining("{\"dataset_id\":\"" + id + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
         given().delete("/api/datasets/" + id).then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString(id));
         given().get("/api/datasets/" + id).then().statusCode(200);

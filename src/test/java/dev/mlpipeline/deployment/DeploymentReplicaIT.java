@@ -1,5 +1,6 @@
 package dev.mlpipeline.deployment;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,12 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.mlpipeline.ApiFixtures;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -37,6 +40,7 @@ class DeploymentReplicaIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration POLL = Duration.ofMillis(50);
     private static EmbeddedPostgres postgres;
     private static final List<Process> replicas = new ArrayList<>();
     private static String a;
@@ -104,21 +108,10 @@ class DeploymentReplicaIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static void awaitStatus(String url, int status, Duration max) throws Exception {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (true) {
-            try {
-                if (get(url).statusCode() == status) {
-                    return;
-                }
-            } catch (IOException notUpYet) {
-                // the replica is still starting
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(url + " did not answer " + status + " within " + max);
-            }
-            Thread.sleep(100);
-        }
+    /** Polls {@code url} until it answers {@code status}, within {@code max} (a replica still starting refuses connections). */
+    private static void awaitStatus(String url, int status, Duration max) {
+        await(url + " answering " + status).atMost(max).pollInterval(POLL).ignoreExceptionsInstanceOf(IOException.class)
+                .until(() -> get(url).statusCode() == status);
     }
 
     private static Map<?, ?> json(HttpResponse<String> response) throws IOException {
@@ -145,11 +138,8 @@ class DeploymentReplicaIT {
                 "{\"dataset_id\":\"" + dataset + "\",\"model_type\":\"" + modelType + "\",\"target_column\":\"species\"}");
         assertEquals(202, response.statusCode(), response.body());
         String id = (String) json(response).get("id");
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!"COMPLETED".equals(json(get(base + "/api/training/jobs/" + id)).get("status"))) {
-            assertTrue(System.nanoTime() < deadline, "job " + id + " did not complete");
-            Thread.sleep(100);
-        }
+        await("job " + id + " COMPLETED").atMost(ApiFixtures.JOB_DEADLINE).pollInterval(POLL)
+                .until(() -> "COMPLETED".equals(json(get(base + "/api/training/jobs/" + id)).get("status")));
         return id;
     }
 
@@ -169,14 +159,17 @@ class DeploymentReplicaIT {
             // Served at once by the deploying replica...
             assertEquals(deploymentId, json(postJson(a + "/api/deployments/predict", ROW)).get("deployment_id"));
             // ...and by the other one as soon as it has warmed the model.
-            while (true) {
-                var predicted = postJson(b + "/api/deployments/predict", ROW);
-                if (predicted.statusCode() == 200 && deploymentId.equals(json(predicted).get("deployment_id"))) {
-                    break;
-                }
-                assertTrue(System.nanoTime() - start < Duration.ofSeconds(2).toNanos(),
-                        "replica B still answers " + predicted.statusCode() + " " + predicted.body());
-                Thread.sleep(20);
+            String[] last = { "nothing yet" };
+            Duration left = Duration.ofSeconds(2).minusNanos(System.nanoTime() - start);
+            try {
+                await().atMost(left.isNegative() ? Duration.ofMillis(1) : left).pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(20)).until(() -> {
+                            var predicted = postJson(b + "/api/deployments/predict", ROW);
+                            last[0] = predicted.statusCode() + " " + predicted.body();
+                            return predicted.statusCode() == 200 && deploymentId.equals(json(predicted).get("deployment_id"));
+                        });
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("replica B still answers " + last[0], e);
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("Replica B served " + deploymentId + " " + millis + " ms after the deploy on A");

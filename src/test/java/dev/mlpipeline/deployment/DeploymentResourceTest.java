@@ -1,5 +1,12 @@
 package dev.mlpipeline.deployment;
 
+import static dev.mlpipeline.ApiFixtures.JOB_DEADLINE;
+import static dev.mlpipeline.ApiFixtures.POLL;
+import static dev.mlpipeline.ApiFixtures.deploy;
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.train;
+import static dev.mlpipeline.ApiFixtures.undeploy;
+import static dev.mlpipeline.ApiFixtures.upload;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -10,63 +17,47 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import jakarta.inject.Inject;
-
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.mlpipeline.TestDatabase;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.pipeline.Prediction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 
+/**
+ * Deploy, predict, undeploy and the deployment history over HTTP. {@link DeploymentResourceIT}
+ * reruns it on the packaged jar. Every test undeploys what it deployed.
+ */
 @QuarkusTest
 class DeploymentResourceTest {
-
-    @Inject
-    Pool pool;
-
-    static String upload(String sample) {
-        return given().multiPart("file", new File("samples/" + sample), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
-    }
-
-    static String train(String body) {
-        String id = given().contentType(ContentType.JSON).body(body).post("/api/training/jobs").then().statusCode(202)
-                .extract().path("id");
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() ->
-                List.of("COMPLETED", "FAILED").contains(given().get("/api/training/jobs/" + id).then().extract().path("status")));
-        given().get("/api/training/jobs/" + id).then().body("status", equalTo("COMPLETED"));
-        return id;
-    }
-
-    static JsonPath deploy(String jobId, int status) {
-        return given().contentType(ContentType.JSON).body("{\"job_id\":\"" + jobId + "\"}").post("/api/deployments/deploy")
-                .then().statusCode(status).extract().jsonPath();
-    }
 
     static JsonPath predict(String body) {
         return given().contentType(ContentType.JSON).body(body).post("/api/deployments/predict")
                 .then().statusCode(200).extract().jsonPath();
     }
 
-    private FittedPipeline pipelineOf(String jobId) {
-        var row = pool.preparedQuery("SELECT a.bytes, a.sha256 FROM training_job j JOIN model_artifact a ON a.id = j.artifact_id WHERE j.id = $1")
-                .execute(Tuple.of(jobId)).await().indefinitely().iterator().next();
-        return ArtifactCodec.deserialize(row.getBuffer("bytes").getBytes(), row.getString("sha256"));
+    /** The fitted pipeline of a job, read from its stored artifact as a replica would. */
+    private static FittedPipeline pipelineOf(String jobId) {
+        return TestDatabase.first("SELECT a.bytes, a.sha256 FROM training_job j JOIN model_artifact a ON a.id = j.artifact_id"
+                + " WHERE j.id = ?", row -> ArtifactCodec.deserialize(row.getBytes(1), row.getString(2)), jobId).orElseThrow();
+    }
+
+    @AfterEach
+    void undeployWhatTheTestDeployed() {
+        undeploy();
     }
 
     @Test
@@ -209,9 +200,8 @@ class DeploymentResourceTest {
         given().contentType(ContentType.JSON).body("{\"job_id\":42}").post("/api/deployments/deploy").then()
                 .statusCode(404); // the number is read as the id "42", which names no job
         String ds = upload("adult.csv");
-        String pending = given().contentType(ContentType.JSON)
-                .body("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\",\"hyperparameters\":{\"n_trees\":2000}}")
-                .post("/api/training/jobs").then().statusCode(202).extract().path("id");
+        String pending = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\","
+                + "\"target_column\":\"income\",\"hyperparameters\":{\"n_trees\":2000}}");
         given().contentType(ContentType.JSON).body("{\"job_id\":\"" + pending + "\"}").post("/api/deployments/deploy").then()
                 .statusCode(409).contentType("application/problem+json").body("detail", containsString("only COMPLETED"));
         given().post("/api/training/jobs/" + pending + "/cancel").then().statusCode(200);
@@ -223,8 +213,8 @@ class DeploymentResourceTest {
         String good = train("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\"}");
         String bad = train("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
         String active = deploy(good, 201).getString("id");
-        pool.preparedQuery("UPDATE model_artifact SET bytes = overlay(bytes placing '\\x00'::bytea from 100 for 1)"
-                + " WHERE id = (SELECT artifact_id FROM training_job WHERE id = $1)").execute(Tuple.of(bad)).await().indefinitely();
+        TestDatabase.update("UPDATE model_artifact SET bytes = overlay(bytes placing '\\x00'::bytea from 100 for 1)"
+                + " WHERE id = (SELECT artifact_id FROM training_job WHERE id = ?)", bad);
         given().contentType(ContentType.JSON).body("{\"job_id\":\"" + bad + "\"}").post("/api/deployments/deploy").then()
                 .statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("cannot be loaded")).body("detail", containsString("not changed"));
@@ -260,15 +250,13 @@ class DeploymentResourceTest {
         assertEquals(0.0, loadFailedGauge());
         // Another replica (or an operator) activates a version whose artifact is corrupt, bypassing the deploy's checks.
         String depId = "dep_broken" + System.nanoTime();
-        pool.preparedQuery("UPDATE model_artifact SET bytes = overlay(bytes placing '\\x00'::bytea from 100 for 1)"
-                + " WHERE id = (SELECT artifact_id FROM training_job WHERE id = $1)").execute(Tuple.of(broken)).await().indefinitely();
-        pool.withTransaction(conn -> conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active")
-                .execute()
-                .flatMap(x -> conn.preparedQuery("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version, is_active,"
-                        + " created_at) SELECT $1, id, 'training', dataset_id, model_type, version, true, clock_timestamp()"
-                        + " FROM training_job WHERE id = $2").execute(Tuple.of(depId, broken)))
-                .flatMap(x -> conn.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(DeploymentRepository.CHANNEL, depId))))
-                .await().indefinitely();
+        TestDatabase.update("UPDATE model_artifact SET bytes = overlay(bytes placing '\\x00'::bytea from 100 for 1)"
+                + " WHERE id = (SELECT artifact_id FROM training_job WHERE id = ?)", broken);
+        TestDatabase.update("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active");
+        TestDatabase.update("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version, is_active, created_at)"
+                + " SELECT ?, id, 'training', dataset_id, model_type, version, true, clock_timestamp() FROM training_job WHERE id = ?",
+                depId, broken);
+        TestDatabase.first("SELECT pg_notify(?, ?)", row -> 1, DeploymentRepository.CHANNEL, depId);
 
         // Readiness stays UP (this replica is past its warm-up) and names the cause.
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
@@ -300,19 +288,16 @@ class DeploymentResourceTest {
     @Test
     void fiftyConcurrentDeploysLeaveExactlyOneActiveRowAndAConsistentHistory() {
         String ds = upload("iris.csv");
-        List<String> jobs = IntStream.range(0, 50).mapToObj(i -> given().contentType(ContentType.JSON)
-                .body("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\",\"random_seed\":" + i + "}")
-                .post("/api/training/jobs").then().statusCode(202).extract().<String>path("id")).toList();
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() ->
+        List<String> jobs = IntStream.range(0, 50).mapToObj(i -> submitTraining("{\"dataset_id\":\"" + ds
+                + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\",\"random_seed\":" + i + "}")).toList();
+        await().atMost(JOB_DEADLINE).pollInterval(POLL).until(() ->
                 given().get("/api/training/jobs?status=COMPLETED&dataset_id=" + ds + "&limit=100").then().extract().jsonPath()
                         .getList("id").size() == 50);
         List<CompletableFuture<Integer>> calls = jobs.stream().map(job -> CompletableFuture.supplyAsync(() ->
                 given().contentType(ContentType.JSON).body("{\"job_id\":\"" + job + "\"}").post("/api/deployments/deploy")
                         .then().extract().statusCode())).toList();
         calls.forEach(c -> assertEquals(201, c.join()));
-        long active = pool.query("SELECT count(*) FROM deployment WHERE is_active").execute().await().indefinitely()
-                .iterator().next().getLong(0);
-        assertEquals(1, active);
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM deployment WHERE is_active"));
         List<Map<String, Object>> history = given().get("/api/deployments/?limit=1000").then().statusCode(200).extract().path("$");
         List<Map<String, Object>> ours = history.stream().filter(d -> jobs.contains(d.get("job_id"))).toList();
         assertEquals(50, ours.size());

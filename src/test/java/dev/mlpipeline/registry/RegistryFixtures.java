@@ -1,25 +1,31 @@
 package dev.mlpipeline.registry;
 
-import static io.restassured.RestAssured.given;
-
-import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import dev.mlpipeline.common.Ids;
+import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.ColumnType;
+import dev.mlpipeline.pipeline.ModelCatalog;
+import dev.mlpipeline.pipeline.PreprocessingSpec;
+import dev.mlpipeline.pipeline.Table;
+import dev.mlpipeline.pipeline.Task;
+import dev.mlpipeline.pipeline.Trainer;
+import dev.mlpipeline.pipeline.TrainingSpec;
 
-/** Job, artifact, counter and deployment rows written with SQL, as the job code writes them. */
+/**
+ * Job, artifact, counter and deployment rows written with SQL, as the job code writes them.
+ * A test that calls {@link #deploy} undeploys afterwards ({@code ApiFixtures.undeploy()}).
+ */
 final class RegistryFixtures {
 
     private final Mutiny.SessionFactory sessions;
 
     RegistryFixtures(Mutiny.SessionFactory sessions) {
         this.sessions = sessions;
-    }
-
-    static String uploadSample(String file) {
-        return given().multiPart("file", new File("samples/" + file), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
     }
 
     void sql(String sql, Object... params) {
@@ -96,14 +102,42 @@ final class RegistryFixtures {
                 .await().indefinitely();
     }
 
-    /** Makes this version the single active deployment. */
+    /**
+     * Makes this version the single active deployment. Its job first gets an artifact that loads
+     * and predicts (a small forest over the job's columns), so that a replica that picks the
+     * deployment up (the periodic re-check) warms it instead of failing on the 2-byte placeholder.
+     */
     String deploy(String jobId, String source, String datasetId, String modelType, int version) {
         String id = Ids.next("dep");
+        sql("UPDATE model_artifact SET bytes = ?1, sha256 = ?2, size_bytes = ?3, format = ?4 WHERE id = (SELECT artifact_id FROM "
+                + ("tuning".equals(source) ? "tuning_job" : "training_job") + " WHERE id = ?5)",
+                SERVABLE.bytes, SERVABLE.sha256, (long) SERVABLE.bytes.length, ArtifactCodec.FORMAT, jobId);
         sql("UPDATE deployment SET is_active = false, deactivated_at = now() WHERE is_active");
         sql("""
                 INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version, is_active, created_at)
                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, true, now())""", id, jobId, source, datasetId, modelType, version);
         return id;
+    }
+
+    /** The serialized pipeline {@link #deploy} gives the deployed job. */
+    private record Servable(byte[] bytes, String sha256) {
+    }
+
+    private static final Servable SERVABLE = servable();
+
+    /** A 5-tree forest on 40 rows of (tenure, MonthlyCharges) → Churn, the columns the fixture jobs name. */
+    private static Servable servable() {
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(new String[] { Integer.toString(i % 72), Double.toString(20 + i * 2.5), i % 3 == 0 ? "Yes" : "No" });
+        }
+        Table table = new Table(List.of("tenure", "MonthlyCharges", "Churn"), rows);
+        TrainingSpec spec = new TrainingSpec("RandomForest", Task.CLASSIFICATION, "Churn", List.of("tenure", "MonthlyCharges"),
+                ModelCatalog.find("RandomForest").orElseThrow().validate(Map.of("n_trees", 5)), PreprocessingSpec.defaults(),
+                0.2, 42);
+        byte[] bytes = ArtifactCodec.serialize(Trainer.train(table, Map.of("tenure", ColumnType.NUMERIC,
+                "MonthlyCharges", ColumnType.NUMERIC, "Churn", ColumnType.CATEGORICAL), spec, null, null).pipeline());
+        return new Servable(bytes, ArtifactCodec.sha256(bytes));
     }
 
     static final String ACC_85 = "{\"accuracy\":0.85,\"f1\":0.8}";

@@ -4,6 +4,8 @@ import static dev.mlpipeline.registry.RegistryFixtures.ACC_78;
 import static dev.mlpipeline.registry.RegistryFixtures.ACC_85;
 import static dev.mlpipeline.registry.RegistryFixtures.ACC_91;
 import static dev.mlpipeline.registry.RegistryFixtures.ACC_92;
+import static dev.mlpipeline.ApiFixtures.undeploy;
+import static dev.mlpipeline.ApiFixtures.upload;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -23,6 +25,7 @@ import java.util.Map;
 import jakarta.inject.Inject;
 
 import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,13 +47,19 @@ class RegistryResourceTest {
         db = new RegistryFixtures(sessions);
     }
 
+    /** The seed diagram activates a deployment: end it, so that no later test starts with it. */
+    @AfterEach
+    void undeployTheSeedsDeployment() {
+        undeploy();
+    }
+
     /** The seed's diagram: RandomForest on customers v1 training, v2 tuning, v3 training (deployed); LogisticRegression on another dataset v1. */
     record Seed(String customers, String sales, String rf1, String rf2, String rf3, String lr1) {
     }
 
     Seed seedDiagram() {
-        String customers = RegistryFixtures.uploadSample("customers.csv");
-        String sales = RegistryFixtures.uploadSample("iris.csv");
+        String customers = upload("customers.csv");
+        String sales = upload("iris.csv");
         String rf1 = db.training(customers, "RandomForest", "COMPLETED", ACC_85);
         db.training(customers, "RandomForest", "FAILED", null);
         String rf2 = db.tuning(customers, "RandomForest", "COMPLETED", ACC_91, 0.91);
@@ -119,7 +128,7 @@ class RegistryResourceTest {
 
     @Test
     void unknownModelTypeIs404AndAKnownTypeWithoutVersionsIsEmpty() {
-        String ds = RegistryFixtures.uploadSample("iris.csv");
+        String ds = upload("iris.csv");
         given().get("/api/registry/models/NoSuchModel/versions").then().statusCode(404)
                 .contentType("application/problem+json").body("status", equalTo(404))
                 .body("detail", containsString("NoSuchModel"));
@@ -130,7 +139,7 @@ class RegistryResourceTest {
 
     @Test
     void failedCancelledAndRunningJobsNeverAppearAndNextVersionMatchesTheAssignedOne() {
-        String ds = RegistryFixtures.uploadSample("iris.csv");
+        String ds = upload("iris.csv");
         given().get("/api/registry/next-version?dataset_id=" + ds + "&model_type=DecisionTree&job_type=training")
                 .then().statusCode(200).body("next_version", equalTo(1));
         db.training(ds, "DecisionTree", "FAILED", null);
@@ -163,8 +172,8 @@ class RegistryResourceTest {
 
     @Test
     void paginationCoversEveryEntryOnceInAStableOrder() {
-        String ds1 = RegistryFixtures.uploadSample("iris.csv");
-        String ds2 = RegistryFixtures.uploadSample("iris.csv");
+        String ds1 = upload("iris.csv");
+        String ds2 = upload("iris.csv");
         String[] types = { "RandomForest", "DecisionTree", "GradientBoosting", "LogisticRegression" };
         List<String> expected = new ArrayList<>();
         for (String ds : List.of(ds1, ds2)) {
@@ -258,8 +267,8 @@ class RegistryResourceTest {
                 .body("best_metric_per_model.find { it.dataset_id == '" + s.sales() + "' }.value", equalTo(0.78f));
         // counts grow exactly by what a new dataset adds: 2 models, 3 training + 1 tuning versions, 2 datasets
         Map<String, Object> before = given().get("/api/registry/stats").then().extract().path("");
-        String ds = RegistryFixtures.uploadSample("iris.csv");
-        String other = RegistryFixtures.uploadSample("iris.csv");
+        String ds = upload("iris.csv");
+        String other = upload("iris.csv");
         db.training(ds, "DecisionTree", "COMPLETED", ACC_85);
         db.training(ds, "DecisionTree", "COMPLETED", ACC_85);
         db.tuning(ds, "DecisionTree", "COMPLETED", ACC_91, 0.9);
@@ -279,7 +288,7 @@ class RegistryResourceTest {
 
     @Test
     void bestMetricIsTheHighestNumberWhateverElseTheMetricsHold() {
-        String ds = RegistryFixtures.uploadSample("iris.csv");
+        String ds = upload("iris.csv");
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":0.5}");
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":null}");      // a NaN, stored as null
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":true}");

@@ -1,7 +1,10 @@
 package dev.mlpipeline.registry;
 
+import static dev.mlpipeline.ApiFixtures.awaitStatus;
+import static dev.mlpipeline.ApiFixtures.insertRunningJob;
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.upload;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -24,10 +27,10 @@ import jakarta.inject.Inject;
 import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
+import dev.mlpipeline.ApiFixtures;
 import dev.mlpipeline.jobs.JobScheduler;
 import dev.mlpipeline.common.MlpipelineConfig;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 
@@ -52,29 +55,13 @@ class RegistryTrainingJobsTest {
     @Inject
     Mutiny.SessionFactory sessions;
 
-    private static String submit(String body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/training/jobs")
-                .then().statusCode(202).extract().path("id");
-    }
-
     private static JsonPath job(String id) {
-        return given().get("/api/training/jobs/" + id).then().statusCode(200).extract().jsonPath().using(DOUBLES);
-    }
-
-    private static JsonPath awaitStatus(String id, String... statuses) {
-        List<String> wanted = List.of(statuses);
-        JsonPath[] last = new JsonPath[1];
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = job(id);
-            return wanted.contains(last[0].getString("status"));
-        });
-        return last[0];
+        return ApiFixtures.job(id).using(DOUBLES);
     }
 
     private static JsonPath awaitCompleted(String id) {
-        JsonPath done = awaitStatus(id, "COMPLETED", "FAILED", "CANCELLED");
-        assertEquals("COMPLETED", done.getString("status"), () -> "job " + id + ": " + done.getString("error"));
-        return done;
+        ApiFixtures.awaitCompleted(id);
+        return job(id); // read once more, before any value is parsed, so that numbers are doubles
     }
 
     private static int nextVersion(String ds, String modelType, String jobType) {
@@ -95,14 +82,14 @@ class RegistryTrainingJobsTest {
 
     @Test
     void versionsOfRealTrainingJobsAreListedNewestFirstWithTheJobsMetrics() {
-        String ds = RegistryFixtures.uploadSample("iris.csv");
+        String ds = upload("iris.csv");
         String body = "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\","
                 + "\"random_seed\":%d,\"hyperparameters\":{\"max_depth\":%d}}";
         assertEquals(1, nextVersion(ds, "DecisionTree", "training"));
 
         List<JsonPath> done = new ArrayList<>();
         for (int i = 0; i < 3; i++) { // one after the other, so job i takes version i + 1
-            JsonPath j = awaitCompleted(submit(body.formatted(7 + i, 2 + i)));
+            JsonPath j = awaitCompleted(submitTraining(body.formatted(7 + i, 2 + i)));
             assertEquals(i + 1, j.getInt("version"));
             done.add(j);
         }
@@ -137,7 +124,7 @@ class RegistryTrainingJobsTest {
         int predicted = nextVersion(ds, "DecisionTree", "training");
         assertEquals(4, predicted);
         assertEquals(4, nextVersion(ds, "DecisionTree", "tuning"));
-        JsonPath fourth = awaitCompleted(submit(body.formatted(11, 5)));
+        JsonPath fourth = awaitCompleted(submitTraining(body.formatted(11, 5)));
         assertEquals(predicted, fourth.getInt("version"));
         JsonPath after = registry(ds);
         assertEquals(List.of(4, 3, 2, 1), after.getList("[0].versions.version", Integer.class));
@@ -148,7 +135,7 @@ class RegistryTrainingJobsTest {
 
     @Test
     void cancelledAndFailedRealJobsTakeNoVersionAndNeverAppear() {
-        String ds = RegistryFixtures.uploadSample("titanic.csv");
+        String ds = upload("titanic.csv");
         String slow = "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"Survived\","
                 + "\"hyperparameters\":{\"n_trees\":5000}}";
         String fast = "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"Survived\"}";
@@ -156,10 +143,10 @@ class RegistryTrainingJobsTest {
         // Occupy every worker with a slow fit, so the next job waits in the queue.
         List<String> running = new ArrayList<>();
         for (int i = 0; i < config.jobs().workerCount(); i++) {
-            running.add(submit(slow));
+            running.add(submitTraining(slow));
         }
         running.forEach(id -> awaitStatus(id, "RUNNING"));
-        String pending = submit(fast);
+        String pending = submitTraining(fast);
         assertEquals("PENDING", job(pending).getString("status"));
         given().post("/api/training/jobs/" + pending + "/cancel").then().statusCode(200).body("status", equalTo("CANCELLED"));
         for (String id : running) {
@@ -167,15 +154,7 @@ class RegistryTrainingJobsTest {
         }
 
         // A job whose replica died, failed by the scheduler's stale-heartbeat recovery.
-        String orphan = "trn_orphan" + System.nanoTime();
-        sessions.withTransaction(s -> s.createNativeQuery("""
-                INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns,
-                    hyperparameters, preprocessing, test_size, random_seed, status, progress, claimed_by,
-                    heartbeat_at, created_at, started_at)
-                VALUES (:id, :ds, 'DecisionTree', 'classification', 'Survived', '{Pclass}', '{}', '{}',
-                    0.2, 42, 'RUNNING', 0.4, 'replica-dead', now() - interval '10 minutes',
-                    now() - interval '11 minutes', now() - interval '11 minutes')""")
-                .setParameter("id", orphan).setParameter("ds", ds).executeUpdate()).await().indefinitely();
+        String orphan = insertRunningJob(ds, "DecisionTree", "Survived", List.of("Pclass"), "replica-dead", Duration.ofMinutes(10));
         assertTrue(scheduler.recoverStale().await().atMost(Duration.ofSeconds(10)).contains(orphan));
         given().get("/api/training/jobs/" + orphan).then().body("status", equalTo("FAILED"));
 
@@ -185,7 +164,7 @@ class RegistryTrainingJobsTest {
 
         // The next job on the pair takes version 1: none of the above took one. It can only be claimed
         // once a cancelled slow fit has freed its worker.
-        JsonPath first = awaitCompleted(submit(fast));
+        JsonPath first = awaitCompleted(submitTraining(fast));
         assertEquals(1, first.getInt("version"));
         JsonPath listed = registry(ds);
         assertEquals(List.of("DecisionTree"), listed.getList("model_type"), listed.prettify());
@@ -209,8 +188,8 @@ class RegistryTrainingJobsTest {
      */
     @Test
     void completedJobsAreFinalSoEveryCounterIsTheExactNumberOfVersions() {
-        String ds = RegistryFixtures.uploadSample("iris.csv");
-        String id = awaitCompleted(submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\","
+        String ds = upload("iris.csv");
+        String id = awaitCompleted(submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\","
                 + "\"target_column\":\"species\"}")).getString("id");
         for (String sql : List.of("DELETE FROM training_job WHERE id = :id",
                 "UPDATE training_job SET status = 'FAILED' WHERE id = :id",

@@ -1,5 +1,11 @@
 package dev.mlpipeline.training;
 
+import static dev.mlpipeline.ApiFixtures.JOB_DEADLINE;
+import static dev.mlpipeline.ApiFixtures.POLL;
+import static dev.mlpipeline.ApiFixtures.awaitStatus;
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.upload;
+import static dev.mlpipeline.ApiFixtures.uploadCsv;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -15,8 +21,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,54 +28,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.mlpipeline.jobs.JobScheduler;
+import dev.mlpipeline.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
+/**
+ * Training jobs over HTTP: submission, validation, life cycle, cancel, versions, progress and the model
+ * catalog. {@link TrainingJobResourceIT} reruns it on the packaged jar; the recovery of jobs whose
+ * replica died or stopped needs the scheduler's beans and is in {@code jobs.JobQueueTest}.
+ */
 @QuarkusTest
 class TrainingJobResourceTest {
 
-    @Inject
-    Mutiny.SessionFactory sessions;
-
-    @Inject
-    JobScheduler scheduler;
-
-    @Inject
-    dev.mlpipeline.jobs.JobQueue queue;
-
-    static String upload(String sample) {
-        return given().multiPart("file", new File("samples/" + sample), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
-    }
-
-    static String submit(String body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/training/jobs")
-                .then().statusCode(202).extract().path("id");
-    }
-
-    static JsonPath awaitStatus(String jobId, String... statuses) {
-        List<String> wanted = List.of(statuses);
-        JsonPath[] last = new JsonPath[1];
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = given().get("/api/training/jobs/" + jobId).then().statusCode(200).extract().jsonPath();
-            return wanted.contains(last[0].getString("status"));
-        });
-        return last[0];
-    }
-
-    private long jobCount() {
-        return sessions.withSession(s -> s.createNativeQuery("SELECT count(*) FROM training_job", Long.class).getSingleResult())
-                .await().indefinitely();
+    private static long jobCount() {
+        return TestDatabase.count("SELECT count(*) FROM training_job");
     }
 
     @Test
@@ -123,7 +99,7 @@ class TrainingJobResourceTest {
     @Test
     void regressionTaskIsInferredAndMetricsAreRegressionMetrics() {
         String ds = upload("california_housing.csv");
-        String id = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"median_house_value\","
+        String id = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"median_house_value\","
                 + "\"hyperparameters\":{\"max_depth\":6},\"feature_columns\":[\"median_income\",\"ocean_proximity\",\"total_bedrooms\"]}");
         JsonPath done = awaitStatus(id, "COMPLETED", "FAILED");
         assertEquals("COMPLETED", done.getString("status"), () -> done.getString("error"));
@@ -136,7 +112,7 @@ class TrainingJobResourceTest {
     @Test
     void numericIntegerTargetIsClassificationWithRocAuc() {
         String ds = upload("titanic.csv");
-        String id = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"Survived\","
+        String id = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"Survived\","
                 + "\"hyperparameters\":{\"n_trees\":20}}");
         JsonPath done = awaitStatus(id, "COMPLETED", "FAILED");
         assertEquals("COMPLETED", done.getString("status"), () -> done.getString("error"));
@@ -199,13 +175,11 @@ class TrainingJobResourceTest {
 
     @Test
     void tooFewRowsOrASingleClassAreRejectedUpFront() {
-        String oneClass = given().multiPart("file", "one.csv", "x,y\n1,a\n2,a\n3,a\n4,a\n5,a\n6,a\n7,a\n8,a\n9,a\n10,a\n11,a\n12,a\n".getBytes(), "text/csv")
-                .post("/api/datasets").then().statusCode(201).extract().path("id");
+        String oneClass = uploadCsv("one.csv", "x,y\n1,a\n2,a\n3,a\n4,a\n5,a\n6,a\n7,a\n8,a\n9,a\n10,a\n11,a\n12,a\n");
         given().contentType(ContentType.JSON).body("{\"dataset_id\":\"" + oneClass + "\",\"model_type\":\"RandomForest\",\"target_column\":\"y\"}")
                 .post("/api/training/jobs").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("class"));
-        String tiny = given().multiPart("file", "tiny.csv", "x,y\n1,a\n2,b\n3,a\n".getBytes(), "text/csv")
-                .post("/api/datasets").then().statusCode(201).extract().path("id");
+        String tiny = uploadCsv("tiny.csv", "x,y\n1,a\n2,b\n3,a\n");
         given().contentType(ContentType.JSON).body("{\"dataset_id\":\"" + tiny + "\",\"model_type\":\"RandomForest\",\"target_column\":\"y\"}")
                 .post("/api/training/jobs").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("at least 10"));
@@ -214,7 +188,7 @@ class TrainingJobResourceTest {
     @Test
     void cancelStopsARunningJobWhichNeverTakesAVersion() {
         String ds = upload("adult.csv");
-        String id = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\","
+        String id = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\","
                 + "\"hyperparameters\":{\"n_trees\":1000}}");
         awaitStatus(id, "RUNNING");
         given().post("/api/training/jobs/" + id + "/cancel").then().statusCode(200)
@@ -222,7 +196,7 @@ class TrainingJobResourceTest {
         given().post("/api/training/jobs/" + id + "/cancel").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("CANCELLED"));
         // The worker notices at its next heartbeat and frees itself; a later job on the pair gets version 1.
-        String next = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\","
+        String next = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\","
                 + "\"hyperparameters\":{\"n_trees\":5,\"max_depth\":4}}");
         JsonPath done = awaitStatus(next, "COMPLETED", "FAILED");
         assertEquals(1, done.getInt("version"), () -> String.valueOf(done.get("error")));
@@ -241,7 +215,7 @@ class TrainingJobResourceTest {
         String ds = upload("iris.csv");
         String body = "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\",\"random_seed\":%d}";
         List<CompletableFuture<String>> submissions = IntStream.range(0, 10)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> submit(body.formatted(i)))).toList();
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> submitTraining(body.formatted(i)))).toList();
         List<String> ids = submissions.stream().map(CompletableFuture::join).toList();
         List<Integer> versions = new ArrayList<>();
         for (String id : ids) {
@@ -253,59 +227,12 @@ class TrainingJobResourceTest {
     }
 
     @Test
-    void aJobWhoseReplicaDiedIsFailedAndTheNextJobTakesTheNextVersion() {
-        String ds = upload("iris.csv");
-        String first = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\"}");
-        assertEquals(1, awaitStatus(first, "COMPLETED").getInt("version"));
-        // A job claimed by a replica that crashed: RUNNING, heartbeat long past the timeout.
-        String orphan = "trn_orphan" + System.nanoTime();
-        sessions.withTransaction(s -> s.createNativeQuery("""
-                INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns,
-                    hyperparameters, preprocessing, test_size, random_seed, status, progress, claimed_by,
-                    heartbeat_at, created_at, started_at)
-                VALUES (:id, :ds, 'LogisticRegression', 'classification', 'species', '{petal_length}', '{}', '{}',
-                    0.2, 42, 'RUNNING', 0.4, 'replica-dead', now() - interval '10 minutes',
-                    now() - interval '11 minutes', now() - interval '11 minutes')""")
-                .setParameter("id", orphan).setParameter("ds", ds).executeUpdate()).await().indefinitely();
-        List<String> failed = scheduler.recoverStale().await().atMost(Duration.ofSeconds(10));
-        assertTrue(failed.contains(orphan), "recovered " + failed);
-        given().get("/api/training/jobs/" + orphan).then().statusCode(200)
-                .body("status", equalTo("FAILED"))
-                .body("version", nullValue())
-                .body("error", containsString("heartbeat"))
-                .body("error", containsString("replica-dead"));
-        String next = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\"}");
-        assertEquals(2, awaitStatus(next, "COMPLETED").getInt("version"));
-    }
-
-    @Test
-    void aJobHandedBackAtShutdownIsRunAgainFromTheQueue() {
-        String ds = upload("iris.csv");
-        String job = "trn_requeued" + System.nanoTime();
-        sessions.withTransaction(s -> s.createNativeQuery("""
-                INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns,
-                    hyperparameters, preprocessing, test_size, random_seed, status, progress, claimed_by,
-                    heartbeat_at, created_at, started_at)
-                VALUES (:id, :ds, 'DecisionTree', 'classification', 'species', '{petal_length,petal_width}',
-                    '{}', '{}', 0.2, 42, 'RUNNING', 0.5, :owner, now(), now(), now())""")
-                .setParameter("id", job).setParameter("ds", ds).setParameter("owner", scheduler.owner()).executeUpdate())
-                .await().indefinitely();
-        // What the scheduler does for its unfinished jobs when the service stops.
-        assertTrue(queue.requeue(dev.mlpipeline.jobs.JobKind.TRAINING, job, scheduler.owner()).await().indefinitely());
-        assertEquals(false, queue.requeue(dev.mlpipeline.jobs.JobKind.TRAINING, job, "another-replica").await().indefinitely());
-        scheduler.wakeUp();
-        JsonPath done = awaitStatus(job, "COMPLETED", "FAILED");
-        assertEquals("COMPLETED", done.getString("status"), () -> done.getString("error"));
-        assertEquals(1, done.getInt("version"));
-    }
-
-    @Test
     void progressIsReportedWhileARandomForestFits() {
         String ds = upload("adult.csv");
-        String id = submit("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\","
+        String id = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"income\","
                 + "\"hyperparameters\":{\"n_trees\":60,\"max_depth\":12}}");
         List<Double> seen = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(JOB_DEADLINE).pollInterval(POLL).until(() -> {
             JsonPath job = given().get("/api/training/jobs/" + id).then().extract().jsonPath();
             if ("RUNNING".equals(job.getString("status"))) {
                 seen.add(job.getDouble("progress"));

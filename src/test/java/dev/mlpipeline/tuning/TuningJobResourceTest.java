@@ -1,5 +1,13 @@
 package dev.mlpipeline.tuning;
 
+import static dev.mlpipeline.ApiFixtures.JOB_DEADLINE;
+import static dev.mlpipeline.ApiFixtures.POLL;
+import static dev.mlpipeline.ApiFixtures.awaitStatus;
+import static dev.mlpipeline.ApiFixtures.job;
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.submitTuning;
+import static dev.mlpipeline.ApiFixtures.upload;
+import static dev.mlpipeline.ApiFixtures.uploadCsv;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -9,20 +17,17 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
-import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.mlpipeline.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -30,39 +35,15 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 class TuningJobResourceTest {
 
-    @Inject
-    Mutiny.SessionFactory sessions;
-
-    static String upload(String sample) {
-        return given().multiPart("file", new File("samples/" + sample), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
-    }
-
-    static String submit(String path, String body) {
-        return given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(202).extract().path("id");
-    }
-
-    static JsonPath awaitJob(String path, String... statuses) {
-        List<String> wanted = List.of(statuses);
-        JsonPath[] last = new JsonPath[1];
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            last[0] = given().get(path).then().statusCode(200).extract().jsonPath();
-            return wanted.contains(last[0].getString("status"));
-        });
-        return last[0];
-    }
-
-    private long count(String table) {
-        return sessions.withSession(s -> s.createNativeQuery("SELECT count(*) FROM " + table, Long.class).getSingleResult())
-                .await().indefinitely();
+    private static long count(String table) {
+        return TestDatabase.count("SELECT count(*) FROM " + table);
     }
 
     @Test
     void gridSearchOnIrisStoresEveryTrialAndTakesTheNextVersionOfThePair() {
         String ds = upload("iris.csv");
-        String training = submit("/api/training/jobs",
-                "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
-        assertEquals(1, awaitJob("/api/training/jobs/" + training, "COMPLETED").getInt("version"));
+        String training = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
+        assertEquals(1, awaitStatus(training, "COMPLETED").getInt("version"));
 
         String id = given().contentType(ContentType.JSON).body("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\","
                 + "\"target_column\":\"species\",\"strategy\":\"grid\",\"cv_folds\":3,"
@@ -76,7 +57,7 @@ class TuningJobResourceTest {
                 .body("search_space.max_depth", equalTo(List.of(1, 4)))
                 .body("dataset_name", equalTo("iris"))
                 .extract().path("id");
-        JsonPath done = awaitJob("/api/tuning/jobs/" + id, "COMPLETED", "FAILED");
+        JsonPath done = awaitStatus(id, "COMPLETED", "FAILED");
         assertEquals("COMPLETED", done.getString("status"), () -> done.getString("error"));
         List<Map<String, Object>> trials = done.getList("trials");
         assertEquals(4, trials.size());
@@ -102,9 +83,8 @@ class TuningJobResourceTest {
         // The refit model uses the best configuration.
         assertEquals(bestParams.get("max_depth"), done.getMap("hyperparameters").get("max_depth"));
 
-        String again = submit("/api/training/jobs",
-                "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
-        assertEquals(3, awaitJob("/api/training/jobs/" + again, "COMPLETED").getInt("version"));
+        String again = submitTraining("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
+        assertEquals(3, awaitStatus(again, "COMPLETED").getInt("version"));
         given().get("/api/tuning/jobs?dataset_id=" + ds).then().statusCode(200)
                 .body("[0].id", equalTo(id)).body("[0].best_score", notNullValue());
     }
@@ -116,10 +96,10 @@ class TuningJobResourceTest {
                 + "\"strategy\":\"random\",\"n_iter\":4,\"cv_folds\":3,\"scoring\":\"roc_auc\",\"random_seed\":7,"
                 + "\"hyperparameters\":{\"n_trees\":20},"
                 + "\"search_space\":{\"learning_rate\":{\"min\":0.01,\"max\":0.5,\"log\":true},\"max_depth\":[2,3,4]}}";
-        String first = submit("/api/tuning/jobs", body);
-        String second = submit("/api/tuning/jobs", body);
-        JsonPath a = awaitJob("/api/tuning/jobs/" + first, "COMPLETED", "FAILED");
-        JsonPath b = awaitJob("/api/tuning/jobs/" + second, "COMPLETED", "FAILED");
+        String first = submitTuning(body);
+        String second = submitTuning(body);
+        JsonPath a = awaitStatus(first, "COMPLETED", "FAILED");
+        JsonPath b = awaitStatus(second, "COMPLETED", "FAILED");
         assertEquals("COMPLETED", a.getString("status"), () -> a.getString("error"));
         List<Map<String, Object>> trials = a.getList("trials");
         assertEquals(4, trials.size());
@@ -138,19 +118,21 @@ class TuningJobResourceTest {
     @Test
     void cancelStopsTheRemainingTrials() {
         String ds = upload("adult.csv");
-        String id = submit("/api/tuning/jobs", "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\","
+        String id = submitTuning("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\","
                 + "\"target_column\":\"income\",\"cv_folds\":2,"
                 + "\"search_space\":{\"n_trees\":[3,400],\"max_depth\":[2,3,4,5,6,7,8,9]}}");
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() ->
-                given().get("/api/tuning/jobs/" + id).then().extract().jsonPath().getList("trials").size() >= 1);
+        await().atMost(JOB_DEADLINE).pollInterval(POLL).until(() -> job(id).getList("trials").size() >= 1);
         JsonPath running = given().get("/api/tuning/jobs/" + id).then().extract().jsonPath();
         assertEquals("RUNNING", running.getString("status"));
         assertTrue(running.getDouble("progress") > 0, "progress with a trial done: " + running.get("progress"));
         given().post("/api/tuning/jobs/" + id + "/cancel").then().statusCode(200)
                 .body("status", equalTo("CANCELLED")).body("version", nullValue());
         given().post("/api/tuning/jobs/" + id + "/cancel").then().statusCode(409).contentType("application/problem+json");
-        // Trials stop: a few seconds later the count no longer grows and stays below the grid's 16.
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).until(() -> true);
+        // Trials stop: for two seconds on end the job stays CANCELLED with fewer trials than the grid's 16.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).pollInterval(POLL).until(() -> {
+            JsonPath now = job(id);
+            return now.getList("trials").size() < 16 && "CANCELLED".equals(now.getString("status"));
+        });
         JsonPath after = given().get("/api/tuning/jobs/" + id).then().extract().jsonPath();
         assertTrue(after.getList("trials").size() < 16, "trials after cancel: " + after.getList("trials").size());
         assertEquals("CANCELLED", after.getString("status"));
@@ -198,8 +180,7 @@ class TuningJobResourceTest {
         for (int i = 0; i < 40; i++) {
             csv.append(i).append(i < 4 ? ",rare\n" : ",common\n");
         }
-        String ds = given().multiPart("file", "rare.csv", csv.toString().getBytes(), "text/csv").post("/api/datasets")
-                .then().statusCode(201).extract().path("id");
+        String ds = uploadCsv("rare.csv", csv.toString());
         given().contentType(ContentType.JSON).body("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\","
                 + "\"target_column\":\"y\",\"cv_folds\":5,\"test_size\":0.25,\"search_space\":{\"max_depth\":[1,2]}}")
                 .post("/api/tuning/jobs").then().statusCode(400)

@@ -1,21 +1,31 @@
 package dev.mlpipeline.dataset.csv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Measures parsing and profiling speed on a generated ~50 MB file and prints it. There is no
- * timing assertion: the numbers are for people, machines differ.
+ * Benchmark, not part of the default suite: parsing and profiling speed on a generated ~50 MB file,
+ * printed for people ({@code ./mvnw -B -o test -Dgroups=benchmark}, see docs/benchmarks.md). It
+ * fails when the best of three rounds is below {@link #FLOOR_MB_PER_S}, about a tenth of what one
+ * loaded core of the project's machines does, so only a real regression (a quadratic step, a copy
+ * per byte) trips it.
  */
+@Tag("benchmark")
 class ThroughputTest {
 
     private static final int TARGET_BYTES = 50 * 1024 * 1024;
+    static final double FLOOR_MB_PER_S = 5;
 
     /** A file shaped like the real datasets: numbers, short labels, some quoted text, a few gaps. */
     private static byte[] generate() {
@@ -57,6 +67,8 @@ class ThroughputTest {
         }
         expectedRows--; // header
 
+        List<Double> readerSpeeds = new ArrayList<>();
+        List<Double> profilerSpeeds = new ArrayList<>();
         for (int round = 1; round <= 3; round++) {
             long start = System.nanoTime();
             long records = 0;
@@ -67,6 +79,7 @@ class ThroughputTest {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(expectedRows + 1, records);
+            readerSpeeds.add(megabytes / seconds);
             System.out.printf("CsvReader   round %d: %.1f MB in %.3f s = %.0f MB/s%n",
                     round, megabytes, seconds, megabytes / seconds);
         }
@@ -75,8 +88,13 @@ class ThroughputTest {
             CsvProfile profile = CsvProfile.of(new ByteArrayInputStream(data));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(expectedRows, profile.rowCount());
+            profilerSpeeds.add(megabytes / seconds);
             System.out.printf("CsvProfiler round %d: %.1f MB in %.3f s = %.0f MB/s%n",
                     round, megabytes, seconds, megabytes / seconds);
         }
+        double bestReader = readerSpeeds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        double bestProfiler = profilerSpeeds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        assertTrue(bestReader >= FLOOR_MB_PER_S, "CsvReader: " + readerSpeeds + " MB/s");
+        assertTrue(bestProfiler >= FLOOR_MB_PER_S, "CsvProfiler: " + profilerSpeeds + " MB/s");
     }
 }
