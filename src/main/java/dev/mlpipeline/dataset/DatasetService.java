@@ -19,7 +19,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
@@ -57,7 +57,7 @@ public class DatasetService {
      * @param file the upload, already spooled to a temporary file by the HTTP layer
      */
     public Uni<Dataset> uploadDataset(Path file, String filename, String name) {
-        return Blocking.io(() -> profile(file))
+        return Offload.io(() -> profile(file))
                 .flatMap(profile -> Panache.withTransaction(() -> store(file, filename, name, profile)))
                 .invoke(d -> LOG.infof("Stored dataset %s (%s, %d rows, %d bytes)", d.id, d.filename, d.rowCount, d.sizeBytes));
     }
@@ -93,7 +93,7 @@ public class DatasetService {
         int chunks = (int) ((profile.sizeBytes() + CHUNK_SIZE - 1) / CHUNK_SIZE);
         return datasets.persistAndFlush(dataset)
                 .flatMap(saved -> Multi.createFrom().range(0, chunks)
-                        .onItem().transformToUniAndConcatenate(seq -> Blocking.io(() -> readChunk(file, seq))
+                        .onItem().transformToUniAndConcatenate(seq -> Offload.io(() -> readChunk(file, seq))
                                 .flatMap(bytes -> datasets.insertChunk(dataset.id, seq, bytes)))
                         .collect().last()
                         .replaceWith(saved));

@@ -19,7 +19,7 @@ import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.csv.CsvReader;
@@ -82,7 +82,7 @@ public class DatasetTables {
                 cached = Uni.createFrom().item(loading.join());
             } else {
                 // A copy, so that a caller who cancels does not cancel the load others wait for.
-                cached = Blocking.onCallerContext(Uni.createFrom().completionStage(loading.copy()));
+                cached = Offload.onCallerContext(Uni.createFrom().completionStage(loading.copy()));
             }
             return cached.onItem().ifNull().failWith(() -> NotFoundException.of("Dataset", datasetId))
                     .map(Cached::table);
@@ -93,7 +93,7 @@ public class DatasetTables {
     private CompletableFuture<Cached> read(String datasetId) {
         return reader.apply(datasetId)
                 .flatMap(content -> content == null ? Uni.createFrom().<Cached>nullItem()
-                        : Blocking.io(() -> new Cached(parse(datasetId, content), content.sizeBytes())))
+                        : Offload.io(() -> new Cached(parse(datasetId, content), content.sizeBytes())))
                 .subscribeAsCompletionStage();
     }
 

@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.DomainException.FieldError;
 import dev.mlpipeline.common.Ids;
@@ -133,7 +133,7 @@ public class DeploymentService {
         if (rows.size() <= config.deployments().inlineRows()) {
             return Uni.createFrom().item(() -> predict(warm, rows));
         }
-        return Blocking.io(() -> predict(warm, rows));
+        return Offload.io(() -> predict(warm, rows));
     }
 
     /** Why this replica has no model to predict with: none deployed (409), loading or unloadable (503). */

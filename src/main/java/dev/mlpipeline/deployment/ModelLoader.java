@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
@@ -42,7 +42,7 @@ public class ModelLoader {
                     if (artifact == null) {
                         return Uni.createFrom().failure(new ModelLoadException("Job '" + jobId + "' has no model artifact to deploy."));
                     }
-                    return Blocking.io(() -> warm(jobId, artifact.bytes(), artifact.sha256()));
+                    return Offload.io(() -> warm(jobId, artifact.bytes(), artifact.sha256()));
                 })
                 .invoke(p -> LOG.infof("Warmed the model of %s in %d ms", jobId, (System.nanoTime() - start) / 1_000_000));
     }

@@ -3,7 +3,7 @@ package dev.mlpipeline.training;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.deployment.RecentPipelines;
@@ -48,7 +48,7 @@ public class TrainingJobRunner implements JobHandler {
         return specs.findSpec(JobKind.TRAINING, execution.jobId())
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Training job", execution.jobId()))
                 .flatMap(stored -> tables.load(stored.datasetId())
-                        .flatMap(data -> Blocking.run(workers, () -> {
+                        .flatMap(data -> Offload.run(workers, () -> {
                             TrainingSpec spec = stored.spec();
                             TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);
                             byte[] artifact = ArtifactCodec.serialize(result.pipeline());

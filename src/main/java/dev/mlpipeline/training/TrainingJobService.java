@@ -7,7 +7,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
@@ -56,7 +56,7 @@ public class TrainingJobService {
                 request.preprocessing());
         JobSpecs.modelType(request.modelType());
         return tables.load(request.datasetId())
-                .flatMap(data -> Blocking.io(() -> JobSpecs.validate(data, fields)))
+                .flatMap(data -> Offload.io(() -> JobSpecs.validate(data, fields)))
                 .flatMap(spec -> Panache.withTransaction(() -> insert(request.datasetId(), spec)))
                 .invoke(job -> scheduler.wakeUp());
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.dataset.DatasetTables.LoadedTable;
@@ -87,7 +87,7 @@ public class TuningJobRunner implements JobHandler {
                 ? space.grid() : space.sample(search.nIter(), base.randomSeed());
         AtomicInteger done = new AtomicInteger();
         return Multi.createFrom().range(0, configs.size())
-                .onItem().transformToUni(i -> Blocking.run(workers, () -> evaluate(execution, data, base, modelType, search, i, configs.get(i))))
+                .onItem().transformToUni(i -> Offload.run(workers, () -> evaluate(execution, data, base, modelType, search, i, configs.get(i))))
                 .merge(Math.max(1, workers.size()))
                 .onItem().transformToUniAndConcatenate(trial -> {
                     double progress = TRIALS_SHARE * done.incrementAndGet() / configs.size();
@@ -98,7 +98,7 @@ public class TuningJobRunner implements JobHandler {
                 .flatMap(finished -> {
                     TuningTrial best = finished.stream().max(Comparator.comparingDouble(TuningTrial::mean)
                             .thenComparing(Comparator.comparingInt(TuningTrial::index).reversed())).orElseThrow();
-                    return Blocking.run(workers, () -> refit(execution, data, base, modelType, best))
+                    return Offload.run(workers, () -> refit(execution, data, base, modelType, best))
                             .flatMap(completion -> queue.complete(JobKind.TUNING, execution.jobId(), completion));
                 })
                 .map(version -> version.orElse(0));

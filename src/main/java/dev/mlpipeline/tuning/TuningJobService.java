@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Blocking;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
@@ -74,7 +74,7 @@ public class TuningJobService {
         JobSpecs.requireDataset(request, request == null ? null : request.datasetId(), "dataset_id, model_type, target_column and search_space");
         JobSpecs.modelType(request.modelType());
         return tables.load(request.datasetId())
-                .flatMap(data -> Blocking.io(() -> validate(data, request)))
+                .flatMap(data -> Offload.io(() -> validate(data, request)))
                 .flatMap(valid -> Panache.withTransaction(() -> insert(request.datasetId(), valid)))
                 .invoke(job -> scheduler.wakeUp());
     }

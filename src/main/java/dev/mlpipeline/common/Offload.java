@@ -11,10 +11,12 @@ import io.vertx.core.Vertx;
 /**
  * Runs blocking or CPU-heavy work off the event loop and comes back on the caller's Vert.x
  * context, so that a Hibernate Reactive session opened there can be used again afterwards.
+ * (Named so that it is not mistaken for SmallRye's {@code @Blocking} annotation, which moves a
+ * whole endpoint to a worker thread; this moves one piece of work.)
  */
-public final class Blocking {
+public final class Offload {
 
-    private Blocking() {
+    private Offload() {
     }
 
     /** Runs {@code work} on {@code executor}; the result is emitted on the subscriber's Vert.x context. */
