@@ -15,7 +15,7 @@ import dev.mlpipeline.tuning.HyperparameterTuningJob;
 @Schema(name = "TuningJob")
 public record TuningJobResponse(
         @JsonUnwrapped TrainingJobResponse job,
-        String strategy,
+        @Schema(enumeration = { "grid", "random" }) String strategy,
         Map<String, Object> searchSpace,
         Integer nIter,
         int cvFolds,
