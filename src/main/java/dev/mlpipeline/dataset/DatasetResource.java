@@ -30,6 +30,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.OpenApiExamples;
+import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import dev.mlpipeline.dataset.dto.DatasetResponse;
@@ -104,6 +105,8 @@ public class DatasetResource {
 
     @DELETE
     @Path("/{id}")
+    // Its only body is a problem: a client that accepts just application/problem+json is answered.
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Operation(operationId = "deleteDataset", summary = "Delete a dataset that no job or deployment uses")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such dataset")

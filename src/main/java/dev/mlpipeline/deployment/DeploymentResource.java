@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.OpenApiExamples;
+import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
@@ -102,6 +103,7 @@ public class DeploymentResource {
     @Path("/")
     @Operation(operationId = "listDeployments", summary = "Deployment history, newest first")
     @APIResponse(responseCode = "200", description = "Every deployment, the active one flagged")
+    @APIResponse(responseCode = "400", description = "limit out of range (1..1000)")
     public Uni<List<DeploymentResponse>> listDeployments(@QueryParam("limit") @Parameter(description = "At most this many deployments, 1..1000",
             schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "100")) String limit) {
         return service.listDeployments(Params.intParam("limit", limit, 100, 1, 1000))
@@ -119,6 +121,8 @@ public class DeploymentResource {
 
     @DELETE
     @Path("/active")
+    // Its only body is a problem: a client that accepts just application/problem+json is answered.
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Operation(operationId = "undeployModel", summary = "Undeploy the active deployment")
     @APIResponse(responseCode = "204", description = "Nothing is deployed now")
     @APIResponse(responseCode = "404", description = "Nothing was deployed")
