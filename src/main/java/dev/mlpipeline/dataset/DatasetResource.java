@@ -30,8 +30,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.OpenApiExamples;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.common.Params;
+import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import dev.mlpipeline.dataset.dto.DatasetResponse;
 import io.smallrye.mutiny.Uni;

@@ -32,8 +32,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.OpenApiExamples;
-import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.common.Params;
+import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
 import dev.mlpipeline.deployment.dto.PredictionRow;
@@ -63,9 +63,10 @@ public class DeploymentResource {
     @APIResponse(responseCode = "400", description = "job_id missing")
     @APIResponse(responseCode = "404", description = "No such job")
     @APIResponse(responseCode = "409", description = "The job is not COMPLETED, or its model cannot be loaded")
-    public Uni<RestResponse<DeploymentResponse>> deployModel(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = DeployRequest.class),
-            examples = @ExampleObject(name = "titanic", summary = "The random forest on samples/titanic.csv", value = OpenApiExamples.DEPLOY_REQUEST))) DeployRequest request) {
+            examples = @ExampleObject(name = "titanic", summary = "The random forest on samples/titanic.csv", value = OpenApiExamples.DEPLOY_REQUEST)))
+    public Uni<RestResponse<DeploymentResponse>> deployModel(DeployRequest request) {
         if (request == null) {
             throw InvalidInputException.forField("job_id", "is required: send {\"job_id\": \"trn_…\"}");
         }

@@ -52,9 +52,10 @@ public class TrainingJobResource {
     @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field")
     @APIResponse(responseCode = "404", description = "No such dataset")
     @APIResponse(responseCode = "415", description = "Not application/json")
-    public Uni<RestResponse<TrainingJobResponse>> createTrainingJob(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CreateTrainingJobRequest.class),
-            examples = @ExampleObject(name = "titanic", summary = "A random forest on samples/titanic.csv", value = OpenApiExamples.CREATE_TRAINING_JOB))) CreateTrainingJobRequest request) {
+            examples = @ExampleObject(name = "titanic", summary = "A random forest on samples/titanic.csv", value = OpenApiExamples.CREATE_TRAINING_JOB)))
+    public Uni<RestResponse<TrainingJobResponse>> createTrainingJob(CreateTrainingJobRequest request) {
         return service.createTrainingJob(request).map(job -> RestResponse.ResponseBuilder
                 .<TrainingJobResponse>accepted().location(URI.create("/api/training/jobs/" + job.id))
                 .entity(TrainingJobResponse.of(job)).build());

@@ -51,9 +51,10 @@ public class TuningJobResource {
     @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field")
     @APIResponse(responseCode = "404", description = "No such dataset")
     @APIResponse(responseCode = "415", description = "Not application/json")
-    public Uni<RestResponse<TuningJobResponse>> createTuningJob(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CreateTuningJobRequest.class),
-            examples = @ExampleObject(name = "titanic", summary = "A grid search over gradient boosting on samples/titanic.csv", value = OpenApiExamples.CREATE_TUNING_JOB))) CreateTuningJobRequest request) {
+            examples = @ExampleObject(name = "titanic", summary = "A grid search over gradient boosting on samples/titanic.csv", value = OpenApiExamples.CREATE_TUNING_JOB)))
+    public Uni<RestResponse<TuningJobResponse>> createTuningJob(CreateTuningJobRequest request) {
         return service.createTuningJob(request).map(job -> RestResponse.ResponseBuilder
                 .<TuningJobResponse>accepted().location(URI.create("/api/tuning/jobs/" + job.id))
                 .entity(TuningJobResponse.of(job, List.of())).build());
