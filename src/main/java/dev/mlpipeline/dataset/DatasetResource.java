@@ -16,9 +16,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
@@ -26,7 +29,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.OpenApiExamples;
 import dev.mlpipeline.common.Params;
+import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import dev.mlpipeline.dataset.dto.DatasetResponse;
 import io.smallrye.mutiny.Uni;
@@ -43,14 +48,20 @@ public class DatasetResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(operationId = "uploadDataset", summary = "Upload a CSV file as a new dataset",
             description = "Multipart form: part `file` (the CSV, UTF-8, header row, comma-separated; empty fields are missing values) and optional part `name`.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
+            schema = @Schema(type = SchemaType.OBJECT, requiredProperties = "file"),
+            examples = @ExampleObject(name = "titanic", summary = "The first rows of samples/titanic.csv", value = OpenApiExamples.UPLOAD_REQUEST)))
     @APIResponse(responseCode = "201", description = "Stored; Location names the new dataset",
-            content = @Content(schema = @Schema(implementation = DatasetResponse.class)))
+            headers = @Header(name = "Location", description = "URL of the new dataset", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(schema = @Schema(implementation = DatasetResponse.class),
+                    examples = @ExampleObject(name = "titanic", summary = "samples/titanic.csv", value = OpenApiExamples.DATASET)))
     @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, or the file part is missing")
     @APIResponse(responseCode = "413", description = "Larger than the configured upload limit")
     @APIResponse(responseCode = "415", description = "Not a multipart/form-data request")
     public Uni<RestResponse<DatasetResponse>> uploadDataset(
-            @RestForm("file") @Schema(type = SchemaType.STRING, format = "binary") FileUpload file,
-            @RestForm("name") String name) {
+            @RestForm("file") @Schema(type = SchemaType.STRING, format = "binary", required = true,
+                    description = "The CSV file") FileUpload file,
+            @RestForm("name") @Schema(description = "Dataset name; default: the file name without .csv", maxLength = 255) String name) {
         if (file == null || file.uploadedFile() == null) {
             throw InvalidInputException.forField("file",
                     "the multipart part 'file' is missing: send the CSV as a file part named 'file' (curl -F file=@data.csv)");
@@ -88,12 +99,14 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "limit out of range (1..1000)")
     @APIResponse(responseCode = "404", description = "No such dataset")
     public Uni<DatasetPreviewResponse> previewDataset(@PathParam("id") String id,
-            @QueryParam("limit") @Parameter(description = "rows to return, 1..1000", schema = @Schema(type = SchemaType.INTEGER, defaultValue = "20")) String limit) {
+            @QueryParam("limit") @Parameter(description = "rows to return, 1..1000", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "20")) String limit) {
         return service.previewDataset(id, Params.intParam("limit", limit, 20, 1, DatasetService.MAX_PREVIEW_ROWS));
     }
 
     @DELETE
     @Path("/{id}")
+    // Its only body is a problem: a client that accepts just application/problem+json is answered.
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Operation(operationId = "deleteDataset", summary = "Delete a dataset that no job or deployment uses")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "404", description = "No such dataset")

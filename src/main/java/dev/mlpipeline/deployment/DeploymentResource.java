@@ -15,9 +15,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -28,9 +31,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.OpenApiExamples;
 import dev.mlpipeline.common.Params;
+import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
+import dev.mlpipeline.deployment.dto.PredictionRow;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import io.smallrye.mutiny.Uni;
 
@@ -47,11 +53,19 @@ public class DeploymentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "deployModel", summary = "Make a completed job's model version the active deployment",
             description = "Loads and dry-runs the model before switching; the previous deployment stays active if that fails. Deploying the active version again returns it (200).")
-    @APIResponse(responseCode = "201", description = "Deployed and warm on this replica", content = @Content(schema = @Schema(implementation = DeploymentResponse.class)))
-    @APIResponse(responseCode = "200", description = "Already the active deployment", content = @Content(schema = @Schema(implementation = DeploymentResponse.class)))
+    @APIResponse(responseCode = "201", description = "Deployed and warm on this replica",
+            headers = @Header(name = "Location", description = "URL of the active deployment", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(schema = @Schema(implementation = DeploymentResponse.class),
+                    examples = @ExampleObject(name = "titanic", summary = "Deployed", value = OpenApiExamples.DEPLOYMENT)))
+    @APIResponse(responseCode = "200", description = "Already the active deployment",
+            content = @Content(schema = @Schema(implementation = DeploymentResponse.class),
+                    examples = @ExampleObject(name = "titanic", summary = "Already active", value = OpenApiExamples.DEPLOYMENT)))
     @APIResponse(responseCode = "400", description = "job_id missing")
     @APIResponse(responseCode = "404", description = "No such job")
     @APIResponse(responseCode = "409", description = "The job is not COMPLETED, or its model cannot be loaded")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DeployRequest.class),
+            examples = @ExampleObject(name = "titanic", summary = "The random forest on samples/titanic.csv", value = OpenApiExamples.DEPLOY_REQUEST)))
     public Uni<RestResponse<DeploymentResponse>> deployModel(DeployRequest request) {
         if (request == null) {
             throw InvalidInputException.forField("job_id", "is required: send {\"job_id\": \"trn_…\"}");
@@ -67,14 +81,18 @@ public class DeploymentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "predict", summary = "Predict with the active deployment",
             description = "Body: a JSON array of row objects. Missing or null features are imputed as in training; unknown columns are ignored and listed.")
-    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values")
+    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values",
+            content = @Content(schema = @Schema(implementation = PredictionResponse.class),
+                    examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION)))
     @APIResponse(responseCode = "400", description = "Not an array of objects, empty, or a value of the wrong type (errors[] names row and field)")
     @APIResponse(responseCode = "409", description = "No active deployment")
     @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows")
     @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica")
     public Uni<PredictionResponse> predict(
-            @RequestBody(required = true, content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Map.class,
-                    description = "Row objects: feature name → value"))) byte[] body) throws java.io.IOException {
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = PredictionRow.class, minItems = 1,
+                            description = "Row objects: feature name → value"),
+                    examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICT_REQUEST))) byte[] body) throws java.io.IOException {
         // Read with one cached reader rather than the generic body reader: this is the hot path.
         return service.predict(ROWS_READER.readValue(body));
     }
@@ -86,7 +104,9 @@ public class DeploymentResource {
     @Path("/")
     @Operation(operationId = "listDeployments", summary = "Deployment history, newest first")
     @APIResponse(responseCode = "200", description = "Every deployment, the active one flagged")
-    public Uni<List<DeploymentResponse>> listDeployments(@QueryParam("limit") String limit) {
+    @APIResponse(responseCode = "400", description = "limit out of range (1..1000)")
+    public Uni<List<DeploymentResponse>> listDeployments(@QueryParam("limit") @Parameter(description = "At most this many deployments, 1..1000",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "100")) String limit) {
         return service.listDeployments(Params.intParam("limit", limit, 100, 1, 1000))
                 .map(list -> list.stream().map(DeploymentResponse::of).toList());
     }
@@ -102,6 +122,8 @@ public class DeploymentResource {
 
     @DELETE
     @Path("/active")
+    // Its only body is a problem: a client that accepts just application/problem+json is answered.
+    @Produces({ MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE })
     @Operation(operationId = "undeployModel", summary = "Undeploy the active deployment")
     @APIResponse(responseCode = "204", description = "Nothing is deployed now")
     @APIResponse(responseCode = "404", description = "Nothing was deployed")

@@ -63,11 +63,11 @@ public class RegistryResource {
     public RestMulti<ModelEntryResponse> listModels(
             @QueryParam("dataset_id") @Parameter(description = "Only this dataset") String datasetId,
             @QueryParam("model_type") @Parameter(description = "Only this model type") String modelType,
-            @QueryParam("source") @Parameter(description = "Only versions of this job kind", schema = @Schema(enumeration = { "training", "tuning" })) String source,
-            @QueryParam("limit") @Parameter(description = "Entries per page, 1..1000; absent: all", schema = @Schema(type = SchemaType.INTEGER)) String limit,
+            @QueryParam("source") @Parameter(description = "Only versions of this job kind", schema = @Schema(type = SchemaType.STRING, enumeration = { "training", "tuning" })) String source,
+            @QueryParam("limit") @Parameter(description = "Entries per page, 1..1000; absent: all", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) String limit,
             @QueryParam("cursor") @Parameter(description = "The X-Next-Cursor of the previous page") String cursor,
             @QueryParam("versions_limit") @Parameter(description = "At most this many versions per entry, its newest ones, "
-                    + "1..100000; absent: all of them", schema = @Schema(type = SchemaType.INTEGER)) String versionsLimit,
+                    + "1..100000; absent: all of them", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100000")) String versionsLimit,
             @Context UriInfo uri) {
         Integer perEntry = versionsLimit == null || versionsLimit.isBlank() ? null
                 : Params.intParam("versions_limit", versionsLimit, 0, 1, MAX_VERSIONS_LIMIT);
@@ -134,9 +134,11 @@ public class RegistryResource {
             content = @Content(schema = @Schema(implementation = NextVersionResponse.class)))
     @APIResponse(responseCode = "400", description = "A parameter is missing or invalid")
     @APIResponse(responseCode = "404", description = "No such dataset")
-    public Uni<NextVersionResponse> getNextVersion(@QueryParam("dataset_id") String datasetId,
-            @QueryParam("model_type") String modelType,
-            @QueryParam("job_type") @Parameter(schema = @Schema(enumeration = { "training", "tuning" })) String jobType) {
+    public Uni<NextVersionResponse> getNextVersion(
+            @QueryParam("dataset_id") @Parameter(required = true, description = "The dataset") String datasetId,
+            @QueryParam("model_type") @Parameter(required = true, description = "A model type of GET /api/model-types") String modelType,
+            @QueryParam("job_type") @Parameter(description = "The kind of the next job (both share one sequence)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = { "training", "tuning" })) String jobType) {
         return service.getNextVersion(datasetId, modelType, jobType);
     }
 

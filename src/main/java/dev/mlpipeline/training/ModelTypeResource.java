@@ -27,13 +27,14 @@ public class ModelTypeResource {
 
     @Schema(name = "ModelType")
     public record ModelTypeResponse(String modelType, List<String> tasks, List<HyperparameterResponse> hyperparameters,
-            boolean available, @Schema(description = "Why the type is unavailable and how to fix it") String detail) {
+            boolean available, @Schema(description = "Why the type is unavailable and how to fix it; null when available", nullable = true) String detail) {
     }
 
     @Schema(name = "Hyperparameter")
     public record HyperparameterResponse(String name, @Schema(enumeration = { "integer", "number", "boolean", "choice" }) String type,
             @JsonProperty("default") @Schema(description = "Default value (null = unlimited where nullable)") Object defaultValue,
-            Number min, Number max, List<String> choices, boolean nullable, String description) {
+            @Schema(nullable = true) Number min, @Schema(nullable = true) Number max,
+            @Schema(description = "The values of a choice", nullable = true) List<String> choices, boolean nullable, String description) {
     }
 
     @GET

@@ -14,14 +14,21 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import dev.mlpipeline.common.OpenApiExamples;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.jobs.JobFilter;
+import dev.mlpipeline.jobs.JobStatus;
 import dev.mlpipeline.training.dto.CreateTrainingJobRequest;
 import dev.mlpipeline.training.dto.TrainingJobResponse;
 import io.smallrye.mutiny.Uni;
@@ -38,10 +45,16 @@ public class TrainingJobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "createTrainingJob", summary = "Queue a training job",
             description = "Validates the request against the dataset, then queues the job (PENDING). Poll the Location to follow it.")
-    @APIResponse(responseCode = "202", description = "Queued", content = @Content(schema = @Schema(implementation = TrainingJobResponse.class)))
+    @APIResponse(responseCode = "202", description = "Queued",
+            headers = @Header(name = "Location", description = "URL of the job, to poll", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(schema = @Schema(implementation = TrainingJobResponse.class),
+                    examples = @ExampleObject(name = "titanic", summary = "Queued", value = OpenApiExamples.TRAINING_JOB_PENDING)))
     @APIResponse(responseCode = "400", description = "Invalid request; errors[] names the field")
     @APIResponse(responseCode = "404", description = "No such dataset")
     @APIResponse(responseCode = "415", description = "Not application/json")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = CreateTrainingJobRequest.class),
+            examples = @ExampleObject(name = "titanic", summary = "A random forest on samples/titanic.csv", value = OpenApiExamples.CREATE_TRAINING_JOB)))
     public Uni<RestResponse<TrainingJobResponse>> createTrainingJob(CreateTrainingJobRequest request) {
         return service.createTrainingJob(request).map(job -> RestResponse.ResponseBuilder
                 .<TrainingJobResponse>accepted().location(URI.create("/api/training/jobs/" + job.id))
@@ -52,9 +65,13 @@ public class TrainingJobResource {
     @Operation(operationId = "listTrainingJobs", summary = "List training jobs, newest first")
     @APIResponse(responseCode = "200", description = "Matching jobs")
     @APIResponse(responseCode = "400", description = "Bad filter")
-    public Uni<List<TrainingJobResponse>> listTrainingJobs(@QueryParam("status") String status,
-            @QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
-            @QueryParam("limit") String limit) {
+    public Uni<List<TrainingJobResponse>> listTrainingJobs(
+            @QueryParam("status") @Parameter(description = "Only jobs in this status (case-insensitive)",
+                    schema = @Schema(implementation = JobStatus.class)) String status,
+            @QueryParam("dataset_id") @Parameter(description = "Only jobs on this dataset") String datasetId,
+            @QueryParam("model_type") @Parameter(description = "Only jobs of this model type") String modelType,
+            @QueryParam("limit") @Parameter(description = "At most this many jobs, 1..1000",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "100")) String limit) {
         return service.listTrainingJobs(JobFilter.of(status, datasetId, modelType), Params.intParam("limit", limit, 100, 1, 1000))
                 .map(list -> list.stream().map(TrainingJobResponse::of).toList());
     }

@@ -112,6 +112,15 @@ class OperationsTest {
     }
 
     @Test
+    void operationsWithoutABodyAnswerClientsThatAcceptOnlyProblems() {
+        // Generated clients send Accept: application/problem+json when errors are the only documented bodies.
+        given().accept("application/problem+json").delete("/api/datasets/ds_missing").then().statusCode(404)
+                .contentType("application/problem+json").body("status", equalTo(404));
+        given().accept("application/problem+json").delete("/api/deployments/active").then()
+                .statusCode(org.hamcrest.Matchers.anyOf(equalTo(204), equalTo(404)));
+    }
+
+    @Test
     void metricsAreExposed() {
         given().get("/q/metrics").then().statusCode(200).body(containsString("http_server"));
     }

@@ -10,7 +10,7 @@ import dev.mlpipeline.dataset.DatasetColumn;
 
 @Schema(name = "Dataset", description = "An uploaded CSV dataset with its inferred schema")
 public record DatasetResponse(
-        @Schema(examples = "ds_01jd0m6x8k2v4q9w3e5r7t9y1u") String id,
+        @Schema(examples = "ds_01m8qg9z4qdcxqa41renz0fdvb") String id,
         String name,
         String filename,
         long rowCount,

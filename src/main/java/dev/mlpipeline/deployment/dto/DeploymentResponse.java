@@ -9,7 +9,7 @@ import dev.mlpipeline.deployment.Deployment;
 @Schema(name = "Deployment")
 public record DeploymentResponse(String id, String jobId, @Schema(enumeration = { "training", "tuning" }) String source,
         String datasetId, String datasetName, String modelType, int version, boolean isActive, Instant createdAt,
-        Instant deactivatedAt) {
+        @Schema(description = "When another deployment or an undeploy replaced it", nullable = true) Instant deactivatedAt) {
 
     public static DeploymentResponse of(Deployment d) {
         return new DeploymentResponse(d.id, d.jobId, d.source, d.dataset.id, d.dataset.name, d.modelType, d.version,

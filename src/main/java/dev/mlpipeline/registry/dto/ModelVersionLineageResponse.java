@@ -22,7 +22,7 @@ public record ModelVersionLineageResponse(
         List<String> featureColumns,
         @Schema(type = SchemaType.OBJECT) @JsonRawValue String preprocessing,
         @Schema(type = SchemaType.OBJECT) @JsonRawValue String hyperparameters,
-        @Schema(type = SchemaType.OBJECT) @JsonRawValue String metrics,
+        @Schema(type = SchemaType.OBJECT, additionalProperties = Double.class, description = "Test-set metrics") @JsonRawValue String metrics,
         double testSize,
         long randomSeed,
         @Schema(description = "Tuning jobs only; null for training", nullable = true) Tuning tuning,

@@ -14,13 +14,14 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 @Schema(name = "ModelVersion", description = "A model version: one completed training or tuning job")
 public record ModelVersionResponse(
         @Schema(description = "Version number, 1, 2, 3 … per (dataset_id, model_type), shared by training and tuning") int version,
-        @Schema(description = "The job that produced the version", examples = "trn_01jd0m6x8k2v4q9w3e5r7t9y1u") String jobId,
+        @Schema(description = "The job that produced the version", examples = "trn_01m8qga5wdqadasvxghm28h0pq") String jobId,
         @Schema(enumeration = { "training", "tuning" }) String source,
         String datasetId,
         String datasetName,
         String modelType,
         @Schema(enumeration = { "classification", "regression" }) String task,
-        @Schema(type = SchemaType.OBJECT, description = "Test-set metrics, e.g. {\"accuracy\":0.92,\"f1\":0.9} or {\"rmse\":…,\"mae\":…,\"r2\":…}")
+        @Schema(type = SchemaType.OBJECT, additionalProperties = Double.class,
+                description = "Test-set metrics, e.g. {\"accuracy\":0.92,\"f1\":0.9} or {\"rmse\":…,\"mae\":…,\"r2\":…}")
         @JsonRawValue String metrics,
         @Schema(description = "Best cross-validation score of a tuning job; null for training", nullable = true) Double bestScore,
         @Schema(type = SchemaType.OBJECT, description = "Hyperparameters the model was fitted with (defaults filled in)")

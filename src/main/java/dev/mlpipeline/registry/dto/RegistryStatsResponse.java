@@ -19,12 +19,13 @@ public record RegistryStatsResponse(
         List<BestMetric> bestMetricPerModel) {
 
     @Schema(name = "RegistryActiveDeployment")
-    public record ActiveDeployment(String id, String jobId, String source, String datasetId, String datasetName,
+    public record ActiveDeployment(String id, String jobId, @Schema(enumeration = { "training", "tuning" }) String source, String datasetId, String datasetName,
             String modelType, int version, Instant createdAt) {
     }
 
     @Schema(name = "RegistryBestMetric")
-    public record BestMetric(String modelType, String datasetId, String datasetName, String task,
+    public record BestMetric(String modelType, String datasetId, String datasetName,
+            @Schema(enumeration = { "classification", "regression" }) String task,
             @Schema(enumeration = { "accuracy", "r2" }) String metric, double value, int version, String jobId,
             @Schema(enumeration = { "training", "tuning" }) String source) {
     }

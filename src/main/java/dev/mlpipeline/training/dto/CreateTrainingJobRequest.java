@@ -8,9 +8,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** Body of {@code POST /api/training/jobs}; only dataset_id, model_type and target_column are required. */
 @Schema(name = "CreateTrainingJobRequest")
 public record CreateTrainingJobRequest(
-        @Schema(required = true, examples = "ds_01j…") String datasetId,
+        @Schema(required = true, examples = "ds_01m8qg9z4qdcxqa41renz0fdvb") String datasetId,
         @Schema(required = true, examples = "RandomForest", description = "A model type of GET /api/model-types") String modelType,
-        @Schema(required = true, examples = "Churn") String targetColumn,
+        @Schema(required = true, examples = "Survived") String targetColumn,
         @Schema(enumeration = { "classification", "regression" }, description = "Inferred from the target when absent") String task,
         @Schema(description = "Default: every column but the target") List<String> featureColumns,
         @Schema(description = "Values for the model type's hyperparameters; the rest take their defaults") Map<String, Object> hyperparameters,

@@ -17,7 +17,7 @@ public record TrainingJobResponse(
         String datasetId,
         String datasetName,
         String modelType,
-        String task,
+        @Schema(enumeration = { "classification", "regression" }) String task,
         String targetColumn,
         List<String> featureColumns,
         Map<String, Object> hyperparameters,
@@ -26,14 +26,15 @@ public record TrainingJobResponse(
         long randomSeed,
         JobStatus status,
         double progress,
-        Map<String, Object> metrics,
-        Integer version,
-        String error,
-        ArtifactSummary artifact,
+        @Schema(description = "Test-set metrics once COMPLETED: accuracy, precision, recall, f1 (and roc_auc for two classes), or r2, rmse, mae",
+                additionalProperties = Double.class, nullable = true) Map<String, Object> metrics,
+        @Schema(description = "The model version, once COMPLETED", nullable = true) Integer version,
+        @Schema(description = "Why the job FAILED", nullable = true) String error,
+        @Schema(description = "The fitted model, once COMPLETED", nullable = true) ArtifactSummary artifact,
         Instant createdAt,
-        Instant startedAt,
-        Instant completedAt,
-        Long durationMs) {
+        @Schema(nullable = true) Instant startedAt,
+        @Schema(nullable = true) Instant completedAt,
+        @Schema(description = "completed_at - started_at", nullable = true) Long durationMs) {
 
     @Schema(name = "ArtifactSummary")
     public record ArtifactSummary(String sha256, long sizeBytes) {

@@ -15,14 +15,14 @@ import dev.mlpipeline.tuning.HyperparameterTuningJob;
 @Schema(name = "TuningJob")
 public record TuningJobResponse(
         @JsonUnwrapped TrainingJobResponse job,
-        String strategy,
+        @Schema(enumeration = { "grid", "random" }) String strategy,
         Map<String, Object> searchSpace,
-        Integer nIter,
+        @Schema(description = "Configurations drawn by a random search", nullable = true) Integer nIter,
         int cvFolds,
         String scoring,
-        List<TrialResponse> trials,
-        Map<String, Object> bestParams,
-        Double bestScore) {
+        @Schema(description = "Evaluated configurations; null in lists (get one job for them)", nullable = true) List<TrialResponse> trials,
+        @Schema(description = "The best configuration, once found", nullable = true) Map<String, Object> bestParams,
+        @Schema(description = "Mean cross-validation score of best_params", nullable = true) Double bestScore) {
 
     @Schema(name = "TuningTrial")
     public record TrialResponse(int trialIndex, Map<String, Object> params, double meanScore, double stdScore,

@@ -1,0 +1,116 @@
+package dev.mlpipeline.common;
+
+/**
+ * Request and response examples of the OpenAPI document, all from one recorded session with
+ * {@code samples/titanic.csv} so that their ids and values agree with each other and with what the
+ * service answers: upload → train (and tune) → deploy → predict. Swagger UI prefills "Try it out"
+ * with the request examples; they are valid requests once the ids are replaced by real ones
+ * ({@code OpenApiExamplesTest} executes them).
+ */
+public final class OpenApiExamples {
+
+    private OpenApiExamples() {
+    }
+
+    public static final String UPLOAD_REQUEST = """
+            {"file": "Survived,Pclass,Sex,Age,SibSp,Parch,Fare,Embarked\\n0,3,male,22.0,1,0,7.25,S\\n1,1,female,38.0,1,0,71.2833,C\\n",
+             "name": "titanic"}
+            """;
+
+    public static final String DATASET = """
+            {"id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "name": "titanic", "filename": "titanic.csv",
+             "row_count": 891, "column_count": 8, "size_bytes": 23192,
+             "sha256": "b65912d43b252afd8ce1d6a3f7005baf3487f022d79cf958ca401ef9edd401f5",
+             "created_at": "2026-12-01T00:33:05.689626Z",
+             "columns": [
+              {"name": "Survived", "type": "numeric", "missing": 0, "distinct": 2, "distinct_exact": true},
+              {"name": "Pclass", "type": "numeric", "missing": 0, "distinct": 3, "distinct_exact": true},
+              {"name": "Sex", "type": "categorical", "missing": 0, "distinct": 2, "distinct_exact": true},
+              {"name": "Age", "type": "numeric", "missing": 177, "distinct": 88, "distinct_exact": true},
+              {"name": "SibSp", "type": "numeric", "missing": 0, "distinct": 7, "distinct_exact": true},
+              {"name": "Parch", "type": "numeric", "missing": 0, "distinct": 7, "distinct_exact": true},
+              {"name": "Fare", "type": "numeric", "missing": 0, "distinct": 248, "distinct_exact": true},
+              {"name": "Embarked", "type": "categorical", "missing": 2, "distinct": 3, "distinct_exact": true}]}
+            """;
+
+    public static final String CREATE_TRAINING_JOB = """
+            {"dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "model_type": "RandomForest", "target_column": "Survived",
+             "task": "classification", "hyperparameters": {"n_trees": 100, "max_depth": 8},
+             "test_size": 0.2, "random_seed": 42}
+            """;
+
+    public static final String TRAINING_JOB_PENDING = """
+            {"id": "trn_01m8qga5wdqadasvxghm28h0pq", "job_type": "training",
+             "dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "dataset_name": "titanic",
+             "model_type": "RandomForest", "task": "classification", "target_column": "Survived",
+             "feature_columns": ["Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"],
+             "hyperparameters": {"n_trees": 100, "max_depth": 8, "min_samples_leaf": 1, "mtry": null, "subsample": 1.0},
+             "preprocessing": {"numeric_imputation": "median", "categorical_imputation": "most_frequent",
+                               "scaling": "standard", "encoding": "one_hot"},
+             "test_size": 0.2, "random_seed": 42, "status": "PENDING", "progress": 0.0,
+             "metrics": null, "version": null, "error": null, "artifact": null,
+             "created_at": "2026-12-01T00:33:12.590298Z", "started_at": null, "completed_at": null, "duration_ms": null}
+            """;
+
+    public static final String TRAINING_JOB_COMPLETED = """
+            {"id": "trn_01m8qga5wdqadasvxghm28h0pq", "job_type": "training",
+             "dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "dataset_name": "titanic",
+             "model_type": "RandomForest", "task": "classification", "target_column": "Survived",
+             "feature_columns": ["Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"],
+             "hyperparameters": {"n_trees": 100, "max_depth": 8, "min_samples_leaf": 1, "mtry": null, "subsample": 1.0},
+             "preprocessing": {"numeric_imputation": "median", "categorical_imputation": "most_frequent",
+                               "scaling": "standard", "encoding": "one_hot"},
+             "test_size": 0.2, "random_seed": 42, "status": "COMPLETED", "progress": 1.0,
+             "metrics": {"accuracy": 0.8324022346368715, "precision": 0.8426924228811021, "recall": 0.8015151515151515,
+                         "f1": 0.8134898582939706, "roc_auc": 0.8511198945981555},
+             "version": 1, "error": null,
+             "artifact": {"sha256": "6171d0120618af15207d221b0883e269ff8a725d9e80d3e7a5e11c0e6aff644c", "size_bytes": 303220},
+             "created_at": "2026-12-01T00:33:12.590298Z", "started_at": "2026-12-01T00:33:12.732928Z",
+             "completed_at": "2026-12-01T00:33:15.454275Z", "duration_ms": 2721}
+            """;
+
+    public static final String CREATE_TUNING_JOB = """
+            {"dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "model_type": "GradientBoosting", "target_column": "Survived",
+             "task": "classification", "strategy": "grid",
+             "search_space": {"n_trees": [50, 100], "max_depth": [3, 5]},
+             "cv_folds": 3, "scoring": "accuracy"}
+            """;
+
+    public static final String TUNING_JOB_PENDING = """
+            {"id": "tun_01m8qgads1hed4bp3cfkgj0ysx", "job_type": "tuning",
+             "dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "dataset_name": "titanic",
+             "model_type": "GradientBoosting", "task": "classification", "target_column": "Survived",
+             "feature_columns": ["Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"],
+             "hyperparameters": {"n_trees": 100, "learning_rate": 0.1, "max_depth": 3, "min_samples_leaf": 1, "subsample": 1.0},
+             "preprocessing": {"numeric_imputation": "median", "categorical_imputation": "most_frequent",
+                               "scaling": "standard", "encoding": "one_hot"},
+             "test_size": 0.2, "random_seed": 42, "status": "PENDING", "progress": 0.0,
+             "metrics": null, "version": null, "error": null, "artifact": null,
+             "created_at": "2026-12-01T00:33:20.673537Z", "started_at": null, "completed_at": null, "duration_ms": null,
+             "strategy": "grid", "search_space": {"n_trees": [50, 100], "max_depth": [3, 5]}, "n_iter": null,
+             "cv_folds": 3, "scoring": "accuracy", "trials": [], "best_params": null, "best_score": null}
+            """;
+
+    public static final String DEPLOY_REQUEST = """
+            {"job_id": "trn_01m8qga5wdqadasvxghm28h0pq"}
+            """;
+
+    public static final String DEPLOYMENT = """
+            {"id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq", "source": "training",
+             "dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "dataset_name": "titanic", "model_type": "RandomForest",
+             "version": 1, "is_active": true, "created_at": "2026-12-01T00:33:24.414875Z", "deactivated_at": null}
+            """;
+
+    public static final String PREDICT_REQUEST = """
+            [{"Pclass": 3, "Sex": "male", "Age": 22, "SibSp": 1, "Parch": 0, "Fare": 7.25, "Embarked": "S"},
+             {"Pclass": 1, "Sex": "female", "Age": 38, "SibSp": 1, "Parch": 0, "Fare": 71.2833, "Embarked": "C"}]
+            """;
+
+    public static final String PREDICTION = """
+            {"predictions": [0, 1],
+             "probabilities": [{"0": 0.8725132971932652, "1": 0.12748670280673474},
+                               {"0": 0.06415923311937655, "1": 0.9358407668806236}],
+             "deployment_id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq",
+             "model_type": "RandomForest", "version": 1, "ignored_columns": []}
+            """;
+}
