@@ -36,12 +36,13 @@ public class JobRecorder {
     MlpipelineConfig settings;
 
     /**
-     * A read the job needs before it can run (its spec, its dataset), retried through an outage.
+     * Database work a job needs before it can run (reading its spec and dataset, clearing what an
+     * earlier run left), retried through an outage. Only for reads and idempotent writes.
      *
-     * @param what what is read, for the log ("the spec of job trn_…")
+     * @param action what is done, for the log ("read the spec of job trn_…")
      */
-    public <T> Uni<T> read(String what, Supplier<Uni<T>> read) {
-        return retried("read " + what, read);
+    public <T> Uni<T> beforeRun(String action, Supplier<Uni<T>> work) {
+        return retried(action, work);
     }
 
     /**

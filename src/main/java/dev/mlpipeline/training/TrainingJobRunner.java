@@ -52,9 +52,9 @@ public class TrainingJobRunner implements JobHandler {
     @Override
     public Uni<Void> run(JobExecution execution) {
         String id = execution.jobId();
-        return recorder.read("the spec of job " + id, () -> specs.findSpec(JobKind.TRAINING, id))
+        return recorder.beforeRun("read the spec of job " + id, () -> specs.findSpec(JobKind.TRAINING, id))
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Training job", id))
-                .flatMap(stored -> recorder.read("the dataset of job " + id, () -> tables.load(stored.datasetId()))
+                .flatMap(stored -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(stored.datasetId()))
                         .flatMap(data -> Blocking.run(workers, () -> {
                             TrainingSpec spec = stored.spec();
                             TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);

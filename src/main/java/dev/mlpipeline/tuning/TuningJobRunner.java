@@ -83,11 +83,11 @@ public class TuningJobRunner implements JobHandler {
     @Override
     public Uni<Void> run(JobExecution execution) {
         String id = execution.jobId();
-        return recorder.read("the search of job " + id, () -> specs.findSearch(id))
+        return recorder.beforeRun("read the search of job " + id, () -> specs.findSearch(id))
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", id))
                 // A job requeued after a shutdown starts its search again from the first trial.
-                .call(search -> recorder.read("the trials of job " + id, () -> trials.deleteByJob(id)))
-                .flatMap(search -> recorder.read("the dataset of job " + id, () -> tables.load(search.stored().datasetId()))
+                .call(search -> recorder.beforeRun("clear the earlier trials of job " + id, () -> trials.deleteByJob(id)))
+                .flatMap(search -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(search.stored().datasetId()))
                         .flatMap(data -> search(execution, search, data)))
                 .replaceWithVoid();
     }

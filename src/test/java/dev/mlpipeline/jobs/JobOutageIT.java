@@ -47,14 +47,16 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * <p>The database is the test's own embedded PostgreSQL, on a fixed port and data directory, so it can
  * be stopped ({@code pg_ctl stop -m fast}: open connections are terminated with 57P01) and started again
  * with its data. The service runs with a 4 s heartbeat timeout, shorter than the outages, so a scheduler
- * that counted the outage against live jobs would fail them.
+ * that counted the outage against live jobs would fail them. An outage lasts at least 6 s, and until a
+ * short fit started before it has ended (the service logs that its end cannot be written yet), so that
+ * the write of a job's end is retried whatever the speed of the machine.
  */
 class JobOutageIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(4);
-    private static final Duration OUTAGE = Duration.ofSeconds(8);
+    private static final Duration OUTAGE = Duration.ofSeconds(6);
     /** vertx-sql-client's pool used to fail statements of an outage a second time, 30 s later. */
     private static final Duration LATE_FAILURES = Duration.ofSeconds(32);
 
@@ -155,7 +157,7 @@ class JobOutageIT {
         double before = awaitProgress("/api/training/jobs/" + training, 0.05);
         awaitProgress("/api/tuning/jobs/" + tuning, -1);
         // A fit of a few seconds, which ends while the database is down: its end is written when it is back.
-        String quick = submit("/api/training/jobs", dataset, "{\"n_trees\":6}");
+        String quick = submit("/api/training/jobs", dataset, "{\"n_trees\":10}");
         awaitProgress("/api/training/jobs/" + quick, -1);
         long datasets = count("SELECT count(*) FROM dataset");
 
