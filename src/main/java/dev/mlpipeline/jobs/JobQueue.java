@@ -71,9 +71,9 @@ public class JobQueue {
     public Uni<List<String>> failStale(JobKind kind, Duration timeout) {
         String sql = "UPDATE " + kind.table() + " SET status = 'FAILED', completed_at = now(),"
                 + " error = 'No heartbeat from replica ' || coalesce(claimed_by, '(none recorded)') || ' since '"
-                + " || coalesce(to_char(coalesce(heartbeat_at, started_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '(never)')"
+                + " || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
                 + " || ' (the heartbeat timeout is ' || $1 || ' s while the database is reachable); submit the job again.'"
-                + " WHERE status = 'RUNNING' AND coalesce(heartbeat_at, started_at, created_at) < now() - make_interval(secs => $1)"
+                + " WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1)"
                 + " RETURNING id";
         return pool.preparedQuery(sql).execute(Tuple.of((double) timeout.toSeconds()))
                 .map(rows -> {
