@@ -70,9 +70,25 @@ public interface MlpipelineConfig {
         @WithDefault("2s")
         Duration heartbeatInterval();
 
-        /** A RUNNING job whose heartbeat is older than this is marked FAILED (its replica died). */
+        /**
+         * A RUNNING job whose replica has not written its heartbeat for this long is marked FAILED (the
+         * replica stopped, crashed or lost the database). Only time the database was reachable counts: a
+         * replica scans for such jobs only once it has itself been connected for this long, and a live
+         * replica writes its heartbeats again within one {@link #heartbeatInterval()} of the database
+         * coming back.
+         */
         @WithDefault("60s")
         Duration heartbeatTimeout();
+
+        /**
+         * How long a job keeps retrying, with backoff, the database work it cannot do without: the reads
+         * that start it, and the write of its end (artifact, version, status, metrics, trials, or its
+         * failure). A fit that ends while PostgreSQL is down is recorded when it is back within this
+         * window; past it the result is given up (logged), and the job is run again once the database
+         * is back, or failed by the heartbeat timeout if its replica is gone.
+         */
+        @WithDefault("5m")
+        Duration completionRetryWindow();
 
         /** Whether this replica claims and runs jobs (an API-only replica sets it to false). */
         @WithDefault("true")

@@ -25,7 +25,8 @@ import io.smallrye.mutiny.CompositeException;
  * {@code application/problem+json}. Domain exceptions take their status from their base class;
  * framework failures (malformed JSON, wrong JSON types, wrong content type, unknown route) are
  * translated into the same shape. A 500 is logged once, with its stack trace, and its body says
- * nothing about the internals.
+ * nothing about the internals. A database outage (see {@link DatabaseOutage}) is no bug: it is answered
+ * 503 with {@code Retry-After} and logged as a warning without a trace. Every 503 carries {@code Retry-After}.
  */
 public class ProblemMapper {
 
@@ -67,12 +68,31 @@ public class ProblemMapper {
 
     /** Builds the problem response for any failure; also used by the plain Vert.x fallbacks. */
     public static Response toResponse(Throwable failure, String instance) {
-        Problem problem = toProblem(unwrap(failure), instance);
+        Throwable t = outageAsUnavailable(unwrap(failure), instance);
+        Problem problem = toProblem(t, instance);
         if (problem.status() < 500) {
             // Client mistakes are not the service's failures: at DEBUG, with the reason given to the client.
             LOG.debugf("Request %s answered %d: %s", instance, problem.status(), problem.detail());
         }
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (t instanceof UnavailableException unavailable) {
+            response.header("Retry-After", unavailable.retryAfterSeconds());
+        }
+        return response.build();
+    }
+
+    /**
+     * A failure caused by the database being unreachable becomes an {@link UnavailableException} (503):
+     * the request was fine and the same request succeeds once the database is back. A write that failed
+     * this way was inside one transaction, which PostgreSQL rolled back.
+     */
+    private static Throwable outageAsUnavailable(Throwable t, String instance) {
+        if (t instanceof DomainException || !DatabaseOutage.isOutage(t)) {
+            return t;
+        }
+        LOG.warnf("Request %s answered 503: the database is unreachable (%s)", instance, DatabaseOutage.describe(t));
+        return new UnavailableException("The service cannot reach its database right now; retry in a few seconds.",
+                DatabaseOutage.RETRY_AFTER_SECONDS);
     }
 
     /** The failure inside Mutiny's and the JDK's wrappers (CompositeException, CompletionException, ExecutionException). */

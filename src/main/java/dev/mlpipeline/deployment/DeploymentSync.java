@@ -82,7 +82,11 @@ public class DeploymentSync {
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-        subscriber.channel(DeploymentRepository.CHANNEL).handler(payload -> sync());
+        subscriber.channel(DeploymentRepository.CHANNEL).handler(payload -> sync())
+                // Called on every (re)connection. Without a handler of its own, the connection prints the
+                // error that ends it (a server restart's 57P01) to stderr; the reconnect policy handles it.
+                .subscribeHandler(subscribed -> subscriber.actualConnection().exceptionHandler(
+                        e -> LOG.debugf("The LISTEN connection failed (%s); reconnecting", e.getMessage())));
         subscriber.connect().onComplete(result -> {
             if (result.succeeded()) {
                 LOG.debug("Listening for deployment changes");

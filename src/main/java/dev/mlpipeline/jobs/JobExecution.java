@@ -14,12 +14,15 @@ public final class JobExecution implements ProgressListener, CancellationToken {
 
     private final JobKind kind;
     private final String jobId;
+    private final String owner;
     private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0));
     private volatile boolean cancelled;
 
-    public JobExecution(JobKind kind, String jobId) {
+    /** @param owner the replica running it, as written to {@code claimed_by} */
+    public JobExecution(JobKind kind, String jobId, String owner) {
         this.kind = kind;
         this.jobId = jobId;
+        this.owner = owner;
     }
 
     public JobKind kind() {
@@ -28,6 +31,11 @@ public final class JobExecution implements ProgressListener, CancellationToken {
 
     public String jobId() {
         return jobId;
+    }
+
+    /** The replica running the job ({@code claimed_by}): every write about the job is conditional on it. */
+    public String owner() {
+        return owner;
     }
 
     @Override

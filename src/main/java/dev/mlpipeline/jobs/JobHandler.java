@@ -9,8 +9,9 @@ public interface JobHandler {
 
     /**
      * Runs a job that this replica has just claimed (status RUNNING). The handler completes it
-     * through {@link JobQueue#complete}; any failure it emits marks the job FAILED with the
-     * failure's message, except a cancellation.
+     * through {@link JobRecorder#complete}, which rides out a database outage; any failure it emits
+     * marks the job FAILED with the failure's message, except a cancellation and an outage that
+     * outlasted {@code mlpipeline.jobs.completion-retry-window} (the job is run again then).
      */
     Uni<Void> run(JobExecution execution);
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,8 +27,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * <li>Claiming uses {@code FOR UPDATE SKIP LOCKED}, so concurrent replicas never claim the same job.</li>
  * <li>Completion is one transaction that stores the artifact, takes the next version of the
  * (dataset_id, model_type) pair from {@code model_version_counter} with one atomic upsert and
- * marks the job COMPLETED — only if the job is still RUNNING, so a cancelled or timed-out job
- * takes no version and leaves no artifact.</li>
+ * marks the job COMPLETED — only if the job is still RUNNING under the replica that ran it, so a
+ * cancelled or timed-out job takes no version and leaves no artifact.</li>
+ * <li>Every write about a running job (heartbeat, completion, failure) is conditional on
+ * {@code claimed_by}: a replica never writes over a job that is no longer its own. The writes are
+ * idempotent, so that a replica may repeat one whose acknowledgement it lost in a database outage.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -47,29 +51,60 @@ public class JobQueue {
     }
 
     /**
-     * Writes the heartbeat and progress of a RUNNING job.
+     * Writes the heartbeat and progress (a fraction, never lowered) of a job RUNNING under {@code owner}.
      *
-     * @return false when the job is no longer RUNNING (cancelled, or failed by a timeout): stop working on it
+     * @return false when the job is no longer RUNNING under {@code owner} (cancelled, failed by a timeout):
+     *         stop working on it
      */
-    public Uni<Boolean> heartbeat(JobKind kind, String id, double progress) {
-        return pool.preparedQuery("UPDATE " + kind.table() + " SET heartbeat_at = now(), progress = $2"
-                + " WHERE id = $1 AND status = 'RUNNING'")
-                .execute(Tuple.of(id, progress))
+    public Uni<Boolean> heartbeat(JobKind kind, String id, String owner, double progress) {
+        return pool.preparedQuery("UPDATE " + kind.table() + " SET heartbeat_at = now(), progress = greatest(progress, $2)"
+                + " WHERE id = $1 AND status = 'RUNNING' AND claimed_by = $3")
+                .execute(Tuple.of(id, progress, owner))
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Marks FAILED every RUNNING job whose heartbeat is older than {@code timeout}; returns their ids. */
+    /**
+     * Marks FAILED every RUNNING job whose heartbeat, by the database's clock, is older than
+     * {@code timeout}; returns their ids. The error says what is known: which replica last wrote a
+     * heartbeat, and when.
+     */
     public Uni<List<String>> failStale(JobKind kind, Duration timeout) {
         String sql = "UPDATE " + kind.table() + " SET status = 'FAILED', completed_at = now(),"
-                + " error = 'The job stopped sending heartbeats for more than ' || $1 || ' s (its replica '"
-                + " || coalesce(claimed_by, '?') || ' stopped or crashed); submit it again.'"
-                + " WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1) RETURNING id";
+                + " error = 'No heartbeat from replica ' || coalesce(claimed_by, '(none recorded)') || ' since '"
+                + " || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+                + " || ' (the heartbeat timeout is ' || $1 || ' s while the database is reachable); submit the job again.'"
+                + " WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1)"
+                + " RETURNING id";
         return pool.preparedQuery(sql).execute(Tuple.of((double) timeout.toSeconds()))
                 .map(rows -> {
                     List<String> ids = new ArrayList<>();
                     rows.forEach(r -> ids.add(r.getString(0)));
                     return ids;
                 });
+    }
+
+    /** The ids of the jobs of this kind RUNNING under {@code owner}, by the database. */
+    public Uni<List<String>> runningUnder(JobKind kind, String owner) {
+        return pool.preparedQuery("SELECT id FROM " + kind.table() + " WHERE status = 'RUNNING' AND claimed_by = $1")
+                .execute(Tuple.of(owner))
+                .map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return ids;
+                });
+    }
+
+    /**
+     * Takes up again a job RUNNING under {@code owner} that the owner is not running (its claim committed
+     * but the acknowledgement was lost): resets its progress and writes its heartbeat.
+     *
+     * @return false when the job is no longer RUNNING under {@code owner}
+     */
+    public Uni<Boolean> adopt(JobKind kind, String id, String owner) {
+        return pool.preparedQuery("UPDATE " + kind.table() + " SET heartbeat_at = now(), progress = 0"
+                + " WHERE id = $1 AND status = 'RUNNING' AND claimed_by = $2")
+                .execute(Tuple.of(id, owner))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /**
@@ -84,12 +119,24 @@ public class JobQueue {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Marks a RUNNING job FAILED with {@code error}; false when it was no longer RUNNING. */
-    public Uni<Boolean> fail(JobKind kind, String id, String error) {
-        return pool.preparedQuery("UPDATE " + kind.table() + " SET status = 'FAILED', error = $2, completed_at = now()"
-                + " WHERE id = $1 AND status = 'RUNNING'")
-                .execute(Tuple.of(id, error))
-                .map(rows -> rows.rowCount() == 1);
+    /**
+     * Marks a job RUNNING under {@code owner} FAILED with {@code error}. Idempotent: true also when the
+     * job is already FAILED under {@code owner} (a repeated write); false when it is in another state
+     * or another replica's.
+     */
+    public Uni<Boolean> fail(JobKind kind, String id, String owner, String error) {
+        return pool.preparedQuery("WITH failed AS (UPDATE " + kind.table() + " SET status = 'FAILED', error = $3,"
+                + " completed_at = now() WHERE id = $1 AND status = 'RUNNING' AND claimed_by = $2 RETURNING id)"
+                + " SELECT count(*) FROM failed UNION ALL SELECT count(*) FROM " + kind.table()
+                + " WHERE id = $1 AND status = 'FAILED' AND claimed_by = $2")
+                .execute(Tuple.of(id, owner, error))
+                .map(rows -> {
+                    long total = 0;
+                    for (Row row : rows) {
+                        total += row.getLong(0);
+                    }
+                    return total > 0;
+                });
     }
 
     /**
@@ -114,23 +161,42 @@ public class JobQueue {
     }
 
     /**
-     * Stores the artifact, assigns the next version and marks the job COMPLETED, in one transaction.
+     * Stores the artifact, assigns the next version and marks the job COMPLETED, in one transaction,
+     * only while the job is RUNNING under the execution's owner; {@code alsoInTransaction} writes what
+     * else belongs to the result (a tuning job's trials) on the same connection, before the commit.
      *
-     * @return the version assigned, or empty when the job was no longer RUNNING (nothing is stored then)
+     * <p>Idempotent, so that it can be repeated after a database outage: when the job is already
+     * COMPLETED under this owner — an earlier attempt committed but its acknowledgement was lost — the
+     * version it took is returned and nothing is written. A job takes exactly one version.
+     *
+     * @return the job's version, or empty when the job is no longer this owner's to complete (cancelled,
+     *         failed by a timeout): nothing is stored then
      */
-    public Uni<Optional<Integer>> complete(JobKind kind, String id, Completion completion) {
+    public Uni<Optional<Integer>> complete(JobExecution execution, Completion completion,
+            Function<SqlConnection, Uni<Void>> alsoInTransaction) {
+        JobKind kind = execution.kind();
+        String id = execution.jobId();
         return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT dataset_id, model_type FROM " + kind.table()
-                        + " WHERE id = $1 AND status = 'RUNNING' FOR UPDATE")
-                .execute(Tuple.of(id))
+                .preparedQuery("SELECT dataset_id, model_type, status, version FROM " + kind.table()
+                        + " WHERE id = $1 AND claimed_by = $2 FOR UPDATE")
+                .execute(Tuple.of(id, execution.owner()))
                 .flatMap(rows -> {
-                    if (rows.size() == 0) {
+                    Row job = rows.size() == 0 ? null : rows.iterator().next();
+                    if (job == null || !List.of("RUNNING", "COMPLETED").contains(job.getString("status"))) {
                         return Uni.createFrom().item(Optional.<Integer>empty());
                     }
-                    Row job = rows.iterator().next();
+                    if (job.getString("status").equals("COMPLETED")) {
+                        return Uni.createFrom().item(Optional.of(job.getInteger("version")));
+                    }
                     return store(conn, kind, id, job.getString("dataset_id"), job.getString("model_type"), completion)
+                            .call(version -> alsoInTransaction.apply(conn))
                             .map(Optional::of);
                 }));
+    }
+
+    /** {@link #complete(JobExecution, Completion, Function)} with nothing else to write. */
+    public Uni<Optional<Integer>> complete(JobExecution execution, Completion completion) {
+        return complete(execution, completion, conn -> Uni.createFrom().voidItem());
     }
 
     private Uni<Integer> store(SqlConnection conn, JobKind kind, String id, String datasetId, String modelType,

@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.mlpipeline.common.DatabaseOutage;
 import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.pipeline.TrainingCancelledException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -30,6 +31,14 @@ import io.vertx.core.Vertx;
  * <p>All scheduling runs on a Vert.x event-loop context and only issues non-blocking SQL; the
  * fitting itself runs on the {@link WorkerPool}. A submission on this replica calls
  * {@link #wakeUp()} so the job starts at once; other replicas find it at their next poll.
+ *
+ * <p>A database outage does not stop a fit, which needs no database: heartbeats that cannot be written
+ * are written at the next beat, and the end of the job is retried by {@link JobRecorder}. The
+ * scheduler follows the connection through the outcome of its own statements ({@link DatabaseLink}).
+ * When the database is back it re-asserts its jobs at once (heartbeats) and takes up any job the
+ * database says it runs but it does not (a claim whose acknowledgement was lost). The stale-job scan
+ * runs only once this replica has been connected for the whole heartbeat timeout, so a live replica
+ * always has that long to write its heartbeat again before its job could be failed.
  */
 @Singleton
 public class JobScheduler {
@@ -49,8 +58,13 @@ public class JobScheduler {
     WorkerPool workers;
 
     @Inject
+    JobRecorder recorder;
+
+    @Inject
     Instance<JobHandler> handlerBeans;
 
+    private final DatabaseLink link = new DatabaseLink();
+    private final AtomicBoolean beating = new AtomicBoolean();
 
     private Map<JobKind, JobHandler> handlers;
     private final AtomicInteger running = new AtomicInteger();
@@ -76,7 +90,7 @@ public class JobScheduler {
         pollTimer = vertx.setPeriodic(config().pollInterval().toMillis(), id -> poll());
         heartbeatTimer = vertx.setPeriodic(config().heartbeatInterval().toMillis(), id -> heartbeats());
         long staleEvery = Math.max(1000, config().heartbeatTimeout().toMillis() / 4);
-        staleTimer = vertx.setPeriodic(staleEvery, id -> recoverStale().subscribe().with(ids -> { }, e -> LOG.warn("Stale-job scan failed", e)));
+        staleTimer = vertx.setPeriodic(staleEvery, id -> scanWhenSettled());
         LOG.infof("Job scheduler %s (%s) started with %d workers", owner, settings.instanceId(), workers.size());
     }
 
@@ -91,12 +105,18 @@ public class JobScheduler {
         List<JobExecution> unfinished = List.copyOf(executions.values());
         unfinished.forEach(JobExecution::cancel);
         if (!unfinished.isEmpty()) {
-            Multi.createFrom().iterable(unfinished)
-                    .onItem().transformToUniAndConcatenate(e -> queue.requeue(e.kind(), e.jobId(), owner)
-                            .onFailure().recoverWithItem(false))
-                    .collect().asList()
-                    .await().atMost(java.time.Duration.ofSeconds(5));
-            LOG.infof("Shutting down: returned %d running job(s) to the queue", unfinished.size());
+            try {
+                List<Boolean> returned = Multi.createFrom().iterable(unfinished)
+                        .onItem().transformToUniAndConcatenate(e -> queue.requeue(e.kind(), e.jobId(), owner)
+                                .onFailure().recoverWithItem(false))
+                        .collect().asList()
+                        .await().atMost(java.time.Duration.ofSeconds(5));
+                LOG.infof("Shutting down: returned %d of %d running job(s) to the queue",
+                        returned.stream().filter(Boolean::booleanValue).count(), unfinished.size());
+            } catch (io.smallrye.mutiny.TimeoutException e) {
+                // The database is unreachable: the jobs left RUNNING are failed by the stale-job scan of another replica.
+                LOG.warnf("Shutting down: could not return %d running job(s) to the queue within 5 s", unfinished.size());
+            }
         }
     }
 
@@ -123,7 +143,9 @@ public class JobScheduler {
         claimWhileFree(0).subscribe().with(
                 ignored -> finishPoll(),
                 failure -> {
-                    LOG.warn("Polling the job queue failed; retrying at the next interval", failure);
+                    if (!unreachable(failure)) {
+                        LOG.warn("Polling the job queue failed; retrying at the next interval", failure);
+                    }
                     finishPoll();
                 });
     }
@@ -141,7 +163,7 @@ public class JobScheduler {
             return Uni.createFrom().voidItem();
         }
         JobKind kind = nextKind();
-        return queue.claimNext(kind, owner).flatMap(claimed -> {
+        return queue.claimNext(kind, owner).invoke(ignored -> reached()).flatMap(claimed -> {
             if (claimed.isEmpty()) {
                 return claimWhileFree(idleKinds + 1);
             }
@@ -157,17 +179,31 @@ public class JobScheduler {
         return kinds[Math.floorMod(turn.getAndIncrement(), kinds.length)];
     }
 
+    /** Runs a job this replica has claimed, unless it runs it already. */
     private void launch(JobKind kind, String jobId) {
+        JobExecution execution = reserve(kind, jobId);
+        if (execution != null) {
+            start(execution);
+        }
+    }
+
+    /** The execution of a job about to run here, or null when the job runs here already: no job runs twice at once. */
+    private JobExecution reserve(JobKind kind, String jobId) {
+        JobExecution execution = new JobExecution(kind, jobId, owner);
+        return executions.putIfAbsent(jobId, execution) == null ? execution : null;
+    }
+
+    private void start(JobExecution execution) {
+        JobKind kind = execution.kind();
+        String jobId = execution.jobId();
         JobHandler handler = handlers.get(kind);
-        JobExecution execution = new JobExecution(kind, jobId);
         running.incrementAndGet();
-        executions.put(jobId, execution);
         LOG.infof("Running %s job %s", kind.wireName(), jobId);
         long started = System.nanoTime();
         Uni.createFrom().deferred(() -> handler.run(execution))
                 .onFailure().recoverWithUni(failure -> onFailure(execution, failure))
                 .onTermination().invoke(() -> {
-                    executions.remove(jobId);
+                    executions.remove(jobId, execution);
                     running.decrementAndGet();
                     LOG.infof("Finished %s job %s in %d ms", kind.wireName(), jobId, (System.nanoTime() - started) / 1_000_000);
                     vertx.runOnContext(ignored -> poll());
@@ -180,29 +216,144 @@ public class JobScheduler {
             LOG.infof("Job %s stopped: cancelled or no longer RUNNING", execution.jobId());
             return Uni.createFrom().voidItem();
         }
+        if (DatabaseOutage.isOutage(failure)) {
+            // JobRecorder retried for the whole window. The job stays RUNNING under this replica: it is
+            // taken up again when the database is back (see reassert), or failed by the stale-job scan
+            // if this replica is gone by then.
+            LOG.errorf("Job %s could not go on: the database stayed unreachable for %s (%s); it runs again from the"
+                    + " start once the database is back", execution.jobId(), config().completionRetryWindow(),
+                    DatabaseOutage.describe(failure));
+            return Uni.createFrom().voidItem();
+        }
         String message = JobFailures.describe(failure);
         if (JobFailures.isUnexpected(failure)) {
             LOG.errorf(failure, "Job %s failed", execution.jobId());
         } else {
             LOG.infof("Job %s failed: %s", execution.jobId(), message);
         }
-        return queue.fail(execution.kind(), execution.jobId(), message).replaceWithVoid();
+        return recorder.fail(execution, message)
+                .onFailure(DatabaseOutage::isOutage).recoverWithItem(false)
+                .replaceWithVoid();
     }
 
+    /**
+     * Writes the heartbeat and progress of every job running here; a job that is no longer RUNNING under
+     * this replica in the database is cancelled. A beat that cannot be written is skipped (the next one
+     * writes the then current progress); a beat never starts while the previous one is still waiting.
+     */
     private void heartbeats() {
-        Multi.createFrom().iterable(List.copyOf(executions.values()))
+        List<JobExecution> current = List.copyOf(executions.values());
+        if (current.isEmpty() || !beating.compareAndSet(false, true)) {
+            return;
+        }
+        Multi.createFrom().iterable(current)
                 .onItem().transformToUniAndMerge(execution -> queue
-                        .heartbeat(execution.kind(), execution.jobId(), Math.min(0.99, execution.progress()))
-                        .invoke(stillRunning -> {
-                            if (!stillRunning) {
+                        .heartbeat(execution.kind(), execution.jobId(), owner, Math.min(0.99, execution.progress()))
+                        .invoke(stillOurs -> {
+                            reached();
+                            if (!stillOurs) {
                                 execution.cancel();
                             }
+                        })
+                        .onFailure().recoverWithItem(failure -> {
+                            if (!unreachable(failure)) {
+                                LOG.warnf(failure, "Writing the heartbeat of job %s failed", execution.jobId());
+                            }
+                            return true;
                         }))
                 .collect().last()
+                .onTermination().invoke(() -> beating.set(false))
                 .subscribe().with(ignored -> { }, failure -> LOG.warn("Writing job heartbeats failed", failure));
     }
 
-    /** Fails RUNNING jobs (of any replica) whose heartbeat is older than the timeout. */
+    /** Records a statement that reached the database; when it is back after an outage, re-asserts this replica's jobs. */
+    private void reached() {
+        DatabaseLink.Change change = link.succeeded();
+        if (change == DatabaseLink.Change.RECONNECTED) {
+            LOG.infof("The database is reachable again; re-asserting the %d job(s) running on this replica", executions.size());
+            vertx.runOnContext(ignored -> reassert());
+        }
+    }
+
+    /**
+     * Records a failed statement: true (and the outage logged once) when the database could not be
+     * reached, false for any other failure, which the caller reports.
+     */
+    private boolean unreachable(Throwable failure) {
+        if (!DatabaseOutage.isOutage(failure)) {
+            return false;
+        }
+        if (link.failed() == DatabaseLink.Change.LOST) {
+            LOG.warnf("The database is unreachable (%s); the %d running fit(s) go on, and their heartbeats, progress"
+                    + " and results are written when it is back", DatabaseOutage.describe(failure), executions.size());
+        } else {
+            LOG.debugf("The database is still unreachable: %s", DatabaseOutage.describe(failure));
+        }
+        return true;
+    }
+
+    /**
+     * After an outage: writes the heartbeats of the jobs running here at once, and takes up the jobs the
+     * database says this replica runs but it does not — a claim that committed while its acknowledgement
+     * was lost, or a job whose end could not be written within the retry window. Each is run once:
+     * {@link JobQueue#adopt} is conditional on the job still being RUNNING under this replica, and
+     * {@link #launch} never runs a job twice at once.
+     */
+    void reassert() {
+        if (stopped) {
+            return;
+        }
+        heartbeats();
+        Multi.createFrom().items(JobKind.values())
+                .onItem().transformToUniAndConcatenate(kind -> queue.runningUnder(kind, owner)
+                        .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
+                        .filter(id -> !executions.containsKey(id))
+                        .onItem().transformToUniAndConcatenate(id -> {
+                            JobExecution reserved = reserve(kind, id);
+                            if (reserved == null) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            return queue.adopt(kind, id, owner)
+                                    .invoke(adopted -> {
+                                        if (adopted && !stopped) {
+                                            LOG.warnf("Job %s is RUNNING under this replica but was not running here (its"
+                                                    + " claim or its end was lost in the outage); running it now", id);
+                                            start(reserved);
+                                        } else {
+                                            executions.remove(id, reserved);
+                                        }
+                                    })
+                                    .onFailure().invoke(() -> executions.remove(id, reserved))
+                                    .replaceWithVoid();
+                        })
+                        .collect().last())
+                .collect().last()
+                .subscribe().with(ignored -> { }, failure -> {
+                    if (!unreachable(failure)) {
+                        LOG.warn("Re-asserting this replica's jobs failed", failure);
+                    }
+                });
+    }
+
+    /** The periodic stale-job scan, run only once this replica has been connected for the whole heartbeat timeout. */
+    private void scanWhenSettled() {
+        if (link.connectedFor().compareTo(config().heartbeatTimeout()) < 0) {
+            LOG.debugf("Stale-job scan skipped: connected to the database for %s only", link.connectedFor());
+            return;
+        }
+        recoverStale().subscribe().with(ids -> reached(), failure -> {
+            if (!unreachable(failure)) {
+                LOG.warn("Stale-job scan failed", failure);
+            }
+        });
+    }
+
+    /**
+     * Fails now every RUNNING job (of any replica) whose last heartbeat is older than the heartbeat
+     * timeout by the database's clock, with an error naming the replica and the time of its last
+     * heartbeat. The periodic scan calls it only once this replica has been connected to the database
+     * for the whole timeout (see the class comment); called directly, it scans at once.
+     */
     public Uni<List<String>> recoverStale() {
         return Multi.createFrom().items(JobKind.values())
                 .onItem().transformToUniAndConcatenate(kind -> queue.failStale(kind, config().heartbeatTimeout()))

@@ -11,6 +11,7 @@ import dev.mlpipeline.jobs.JobExecution;
 import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
+import dev.mlpipeline.jobs.JobRecorder;
 import dev.mlpipeline.jobs.JobSpecRepository;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
@@ -33,7 +34,7 @@ public class TrainingJobRunner implements JobHandler {
     WorkerPool workers;
 
     @Inject
-    JobQueue queue;
+    JobRecorder recorder;
 
     @Inject
     RecentPipelines recent;
@@ -43,11 +44,17 @@ public class TrainingJobRunner implements JobHandler {
         return JobKind.TRAINING;
     }
 
+    /**
+     * Loads the spec and the dataset, fits on the worker pool and records the end of the job. The reads
+     * and the final write go through {@link JobRecorder}: a database outage before or after the fit
+     * delays them, it does not fail the job.
+     */
     @Override
     public Uni<Void> run(JobExecution execution) {
-        return specs.findSpec(JobKind.TRAINING, execution.jobId())
-                .onItem().ifNull().failWith(() -> NotFoundException.of("Training job", execution.jobId()))
-                .flatMap(stored -> tables.load(stored.datasetId())
+        String id = execution.jobId();
+        return recorder.beforeRun("read the spec of job " + id, () -> specs.findSpec(JobKind.TRAINING, id))
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Training job", id))
+                .flatMap(stored -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(stored.datasetId()))
                         .flatMap(data -> Offload.run(workers, () -> {
                             TrainingSpec spec = stored.spec();
                             TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);
@@ -56,7 +63,7 @@ public class TrainingJobRunner implements JobHandler {
                             recent.remember(sha256, result.pipeline());
                             return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), null, null, null);
                         })))
-                .flatMap(completion -> queue.complete(JobKind.TRAINING, execution.jobId(), completion))
+                .flatMap(completion -> recorder.complete(execution, completion))
                 .replaceWithVoid();
     }
 

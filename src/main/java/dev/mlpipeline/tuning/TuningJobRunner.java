@@ -9,7 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import dev.mlpipeline.common.Offload;
+import dev.mlpipeline.common.DatabaseOutage;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.dataset.DatasetTables.LoadedTable;
@@ -18,6 +21,7 @@ import dev.mlpipeline.jobs.JobExecution;
 import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
+import dev.mlpipeline.jobs.JobRecorder;
 import dev.mlpipeline.jobs.JobSpecRepository;
 import dev.mlpipeline.jobs.JobSpecRepository.StoredSearch;
 import dev.mlpipeline.jobs.WorkerPool;
@@ -43,6 +47,8 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TuningJobRunner implements JobHandler {
 
+    private static final Logger LOG = Logger.getLogger(TuningJobRunner.class);
+
     /** Share of the progress bar given to the trials; the refit takes the rest. */
     private static final double TRIALS_SHARE = 0.9;
 
@@ -59,7 +65,7 @@ public class TuningJobRunner implements JobHandler {
     WorkerPool workers;
 
     @Inject
-    JobQueue queue;
+    JobRecorder recorder;
 
     @Inject
     RecentPipelines recent;
@@ -69,13 +75,20 @@ public class TuningJobRunner implements JobHandler {
         return JobKind.TUNING;
     }
 
+    /**
+     * Loads the search and the dataset, runs the trials and the refit, and records the end of the job
+     * with every trial. The reads and the final write go through {@link JobRecorder}; a trial whose own
+     * write fails in a database outage is kept and written with the end of the job.
+     */
     @Override
     public Uni<Void> run(JobExecution execution) {
-        return specs.findSearch(execution.jobId())
-                .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", execution.jobId()))
+        String id = execution.jobId();
+        return recorder.beforeRun("read the search of job " + id, () -> specs.findSearch(id))
+                .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", id))
                 // A job requeued after a shutdown starts its search again from the first trial.
-                .call(search -> trials.deleteByJob(execution.jobId()))
-                .flatMap(search -> tables.load(search.stored().datasetId()).flatMap(data -> search(execution, search, data)))
+                .call(search -> recorder.beforeRun("clear the earlier trials of job " + id, () -> trials.deleteByJob(id)))
+                .flatMap(search -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(search.stored().datasetId()))
+                        .flatMap(data -> search(execution, search, data)))
                 .replaceWithVoid();
     }
 
@@ -92,14 +105,21 @@ public class TuningJobRunner implements JobHandler {
                 .onItem().transformToUniAndConcatenate(trial -> {
                     double progress = TRIALS_SHARE * done.incrementAndGet() / configs.size();
                     execution.onProgress(progress);
-                    return trials.insert(execution.jobId(), trial, progress).replaceWith(trial);
+                    return trials.insert(execution.jobId(), execution.owner(), trial, progress)
+                            // Kept in memory: written with the end of the job.
+                            .onFailure(DatabaseOutage::isOutage).invoke(failure -> LOG.debugf(
+                                    "Trial %d of job %s not written yet (%s)", trial.index(), execution.jobId(),
+                                    DatabaseOutage.describe(failure)))
+                            .onFailure(DatabaseOutage::isOutage).recoverWithNull()
+                            .replaceWith(trial);
                 })
                 .collect().asList()
                 .flatMap(finished -> {
                     TuningTrial best = finished.stream().max(Comparator.comparingDouble(TuningTrial::mean)
                             .thenComparing(Comparator.comparingInt(TuningTrial::index).reversed())).orElseThrow();
                     return Offload.run(workers, () -> refit(execution, data, base, modelType, best))
-                            .flatMap(completion -> queue.complete(JobKind.TUNING, execution.jobId(), completion));
+                            .flatMap(completion -> recorder.complete(execution, completion,
+                                    conn -> trials.insertMissing(conn, execution.jobId(), finished)));
                 })
                 .map(version -> version.orElse(0));
     }

@@ -19,7 +19,7 @@ class JobExecutionTest {
 
     @Test
     void progressStartsAtZeroAndOnlyRises() {
-        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_1");
+        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_1", "replica-test");
         assertEquals(0.0, e.progress());
         e.onProgress(0.3);
         assertEquals(0.3, e.progress());
@@ -33,7 +33,7 @@ class JobExecutionTest {
 
     @Test
     void progressIsClampedToZeroToOneAndIgnoresNaN() {
-        JobExecution e = new JobExecution(JobKind.TUNING, "tun_1");
+        JobExecution e = new JobExecution(JobKind.TUNING, "tun_1", "replica-test");
         e.onProgress(-5);
         assertEquals(0.0, e.progress());
         e.onProgress(Double.NaN);
@@ -49,7 +49,7 @@ class JobExecutionTest {
 
     @Test
     void concurrentReportsLeaveTheHighestAndNeverGoBack() throws Exception {
-        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_2");
+        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_2", "replica-test");
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
             List<CompletableFuture<Double>> reporters = IntStream.range(0, 4).mapToObj(t -> CompletableFuture.supplyAsync(() -> {
@@ -79,7 +79,7 @@ class JobExecutionTest {
 
     @Test
     void cancelIsSeenByTheFit() {
-        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_3");
+        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_3", "replica-test");
         assertFalse(e.isCancelled());
         e.cancel();
         assertTrue(e.isCancelled());

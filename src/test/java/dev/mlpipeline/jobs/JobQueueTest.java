@@ -91,11 +91,11 @@ class JobQueueTest {
 
         // RUNNING → CANCELLED; afterwards no heartbeat, failure, completion or second cancel changes it.
         String cancelled = insertRunningJob(ds, "DecisionTree", "species", List.of("petal_length"), owner, Duration.ZERO);
-        assertTrue(queue.heartbeat(JobKind.TRAINING, cancelled, 0.5).await().indefinitely());
+        assertTrue(queue.heartbeat(JobKind.TRAINING, cancelled, owner, 0.5).await().indefinitely());
         assertTrue(queue.cancel(JobKind.TRAINING, cancelled).await().indefinitely());
-        assertFalse(queue.heartbeat(JobKind.TRAINING, cancelled, 0.6).await().indefinitely(), "a heartbeat tells the worker to stop");
-        assertFalse(queue.fail(JobKind.TRAINING, cancelled, "late failure").await().indefinitely());
-        assertEquals(Optional.empty(), queue.complete(JobKind.TRAINING, cancelled, completion).await().indefinitely());
+        assertFalse(queue.heartbeat(JobKind.TRAINING, cancelled, owner, 0.6).await().indefinitely(), "a heartbeat tells the worker to stop");
+        assertFalse(queue.fail(JobKind.TRAINING, cancelled, owner, "late failure").await().indefinitely());
+        assertEquals(Optional.empty(), queue.complete(new JobExecution(JobKind.TRAINING, cancelled, owner), completion).await().indefinitely());
         assertFalse(queue.cancel(JobKind.TRAINING, cancelled).await().indefinitely());
         assertFalse(queue.requeue(JobKind.TRAINING, cancelled, owner).await().indefinitely());
         assertEquals("CANCELLED", status(cancelled));
@@ -104,18 +104,23 @@ class JobQueueTest {
 
         // RUNNING → FAILED is final too.
         String failed = insertRunningJob(ds, "DecisionTree", "species", List.of("petal_length"), owner, Duration.ZERO);
-        assertTrue(queue.fail(JobKind.TRAINING, failed, "boom").await().indefinitely());
+        assertTrue(queue.fail(JobKind.TRAINING, failed, owner, "boom").await().indefinitely());
         assertFalse(queue.cancel(JobKind.TRAINING, failed).await().indefinitely());
-        assertEquals(Optional.empty(), queue.complete(JobKind.TRAINING, failed, completion).await().indefinitely());
+        assertEquals(Optional.empty(), queue.complete(new JobExecution(JobKind.TRAINING, failed, owner), completion).await().indefinitely());
         assertEquals("FAILED", status(failed));
 
         // RUNNING → COMPLETED takes the pair's next version once; nothing moves it afterwards.
         String completed = insertRunningJob(ds, "DecisionTree", "species", List.of("petal_length"), owner, Duration.ZERO);
-        assertEquals(Optional.of(1), queue.complete(JobKind.TRAINING, completed, completion).await().indefinitely());
-        assertEquals(Optional.empty(), queue.complete(JobKind.TRAINING, completed, completion).await().indefinitely());
+        assertEquals(Optional.of(1), queue.complete(new JobExecution(JobKind.TRAINING, completed, owner), completion).await().indefinitely());
+        // A repeated completion (a retry after a lost acknowledgement) answers the version already taken and writes nothing.
+        assertEquals(Optional.of(1), queue.complete(new JobExecution(JobKind.TRAINING, completed, owner), completion).await().indefinitely());
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM model_version_counter c JOIN training_job j"
+                + " ON j.dataset_id = c.dataset_id AND j.model_type = c.model_type WHERE j.id = ? AND c.last_version = 1", completed));
+        // Another replica cannot complete it.
+        assertEquals(Optional.empty(), queue.complete(new JobExecution(JobKind.TRAINING, completed, "replica-other"), completion).await().indefinitely());
         assertFalse(queue.cancel(JobKind.TRAINING, completed).await().indefinitely());
-        assertFalse(queue.fail(JobKind.TRAINING, completed, "late").await().indefinitely());
-        assertFalse(queue.heartbeat(JobKind.TRAINING, completed, 0.5).await().indefinitely());
+        assertFalse(queue.fail(JobKind.TRAINING, completed, owner, "late").await().indefinitely());
+        assertFalse(queue.heartbeat(JobKind.TRAINING, completed, owner, 0.5).await().indefinitely());
         given().get("/api/training/jobs/" + completed).then().statusCode(200)
                 .body("status", equalTo("COMPLETED")).body("version", equalTo(1)).body("progress", equalTo(1.0f))
                 .body("metrics.accuracy", equalTo(0.9f))
