@@ -43,15 +43,20 @@ public class DatasetResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(operationId = "uploadDataset", summary = "Upload a CSV file as a new dataset",
-            description = "Multipart form: part `file` (the CSV, UTF-8, header row, comma-separated; empty fields are missing values) and optional part `name`.")
+            description = "Multipart form: part `file` (the CSV: UTF-8, a header row, separated by commas, semicolons, tabs or pipes) and optional parts `name`, "
+                    + "`delimiter` (`,` `;` `|` or `tab`; detected when absent), `na_values` (values read as missing besides empty fields, a JSON array or a comma-separated list; pandas' list when absent) "
+                    + "and `column_types` (a JSON object such as `{\"zip\":\"categorical\"}` overriding inference). Unquoted values are trimmed, quoted ones kept as written; `warnings` says what was changed and why each non-obvious type was chosen.")
     @APIResponse(responseCode = "201", description = "Stored; Location names the new dataset",
             content = @Content(schema = @Schema(implementation = DatasetResponse.class)))
-    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, or the file part is missing", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, the file part is missing, the separator cannot be told, or an option is invalid or contradicts the file (errors[] names the part)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Larger than the configured upload limit", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = "Not a multipart/form-data request", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<DatasetResponse>> uploadDataset(
             @RestForm("file") @Schema(type = SchemaType.STRING, format = "binary") FileUpload file,
-            @RestForm("name") String name) {
+            @RestForm("name") String name,
+            @RestForm("delimiter") @Parameter(description = "`,` `;` `|` or `tab`; detected from the header and first lines when absent") String delimiter,
+            @RestForm("na_values") @Parameter(description = "Values read as missing besides empty fields: a JSON array of strings or a comma-separated list; pandas' default list when absent") String naValues,
+            @RestForm("column_types") @Parameter(description = "JSON object, column name to `numeric` or `categorical`, overriding inference") String columnTypes) {
         if (file == null || file.uploadedFile() == null) {
             throw InvalidInputException.forField("file",
                     "the multipart part 'file' is missing: send the CSV as a file part named 'file' (curl -F file=@data.csv)");
@@ -61,7 +66,8 @@ public class DatasetResource {
         if (datasetName.length() > 255) {
             throw InvalidInputException.forField("name", "must be at most 255 characters");
         }
-        return service.uploadDataset(file.uploadedFile(), truncate(filename), datasetName)
+        var options = UploadOptions.parse(delimiter, naValues, columnTypes);
+        return service.uploadDataset(file.uploadedFile(), truncate(filename), datasetName, options)
                 .map(d -> RestResponse.ResponseBuilder.<DatasetResponse>created(URI.create("/api/datasets/" + d.id))
                         .entity(DatasetResponse.of(d)).build());
     }

@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.mlpipeline.common.Blocking;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.csv.CsvReader;
+import dev.mlpipeline.dataset.csv.RecordCleaner;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.Table;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -33,8 +34,19 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class DatasetTables {
 
-    /** A parsed dataset with the column types inferred at upload. */
-    public record LoadedTable(String datasetId, String datasetName, Table table, Map<String, ColumnType> types) {
+    /**
+     * A parsed dataset with the column types inferred at upload. Cells are as the upload profiled
+     * them: missing-value markers and numeric placeholders are {@code null}.
+     *
+     * @param likelyIdentifiers categorical columns with a distinct value on (almost) every row, left
+     *     out of the default features
+     */
+    public record LoadedTable(String datasetId, String datasetName, Table table, Map<String, ColumnType> types,
+            java.util.Set<String> likelyIdentifiers) {
+
+        public LoadedTable {
+            likelyIdentifiers = likelyIdentifiers == null ? java.util.Set.of() : java.util.Set.copyOf(likelyIdentifiers);
+        }
     }
 
     @Inject
@@ -63,12 +75,7 @@ public class DatasetTables {
                     var row = rows.iterator().next();
                     String name = row.getString("name");
                     long size = row.getLong("size_bytes");
-                    Map<String, ColumnType> types = new LinkedHashMap<>();
-                    row.getJsonObject("columns").getJsonArray("columns").forEach(c -> {
-                        var column = (io.vertx.core.json.JsonObject) c;
-                        types.put(column.getString("name"), DatasetColumn.NUMERIC.equals(column.getString("type"))
-                                ? ColumnType.NUMERIC : ColumnType.CATEGORICAL);
-                    });
+                    StoredSchema schema = StoredSchema.read(row.getJsonObject("columns"));
                     return pool.preparedQuery("SELECT content FROM dataset_chunk WHERE dataset_id = $1 ORDER BY seq")
                             .execute(Tuple.of(datasetId))
                             .map(chunks -> {
@@ -76,21 +83,22 @@ public class DatasetTables {
                                 chunks.forEach(r -> parts.add(new ByteArrayInputStream(r.getBuffer(0).getBytes())));
                                 return parts;
                             })
-                            .flatMap(parts -> Blocking.io(() -> parse(datasetId, name, parts, types)))
+                            .flatMap(parts -> Blocking.io(() -> parse(datasetId, name, parts, schema)))
                             .invoke(table -> remember(table, size));
                 });
     }
 
-    private static LoadedTable parse(String id, String name, List<InputStream> parts, Map<String, ColumnType> types)
+    private static LoadedTable parse(String id, String name, List<InputStream> parts, StoredSchema schema)
             throws java.io.IOException {
-        try (CsvReader reader = new CsvReader(new SequenceInputStream(Collections.enumeration(parts)))) {
+        RecordCleaner cleaner = new RecordCleaner(schema.format(), List.copyOf(schema.types().values()));
+        try (CsvReader reader = schema.format().reader(new SequenceInputStream(Collections.enumeration(parts)))) {
             List<String> header = List.of(reader.next());
             List<String[]> rows = new ArrayList<>();
             String[] record;
             while ((record = reader.next()) != null) {
-                rows.add(record);
+                rows.add(cleaner.clean(record));
             }
-            return new LoadedTable(id, name, new Table(header, rows), types);
+            return new LoadedTable(id, name, new Table(header, rows), schema.types(), schema.likelyIdentifiers());
         }
     }
 
