@@ -18,11 +18,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -67,21 +70,32 @@ public class DeploymentResource {
     @Path("/predict")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "predict", summary = "Predict with the active deployment",
-            description = "Body: a JSON array of row objects. Missing or null features are imputed as in training; unknown columns are ignored and listed.")
-    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values")
-    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, or a value of the wrong type (errors[] names row and field)", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            description = "Body: a JSON array of row objects. Missing, null or NaN features are imputed as in training and listed per row in `missing_columns`; "
+                    + "categorical values are matched to the training levels by value (`false` is the level `False`; `yes` is not `true`) and values matching no level are listed in `unseen_categories`; "
+                    + "unknown columns are ignored and listed in `ignored_columns`. With `strict=true` (default: `mlpipeline.deployments.strict`) any missing feature or unseen value is a 400 instead. "
+                    + "The version's input schema: `GET /api/registry/models/{model_type}/versions/{version}/schema`.")
+    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values, with per-row reports")
+    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, a value of the wrong type or infinite, a row with none of the model's features, or (strict) a missing feature or unseen value; errors[] names row and field, detail points to the schema endpoint", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "No active deployment", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<PredictionResponse> predict(
             @RequestBody(required = true, content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Map.class,
-                    description = "Row objects: feature name → value"))) byte[] body) throws java.io.IOException {
+                    description = "Row objects: feature name → value"))) byte[] body,
+            @QueryParam("strict") @Parameter(description = "true: a missing feature or a categorical value matching no training level is a 400 listing them all; default from the deployment configuration",
+                    schema = @Schema(type = SchemaType.BOOLEAN)) String strict) throws java.io.IOException {
         // Read with one cached reader rather than the generic body reader: this is the hot path.
-        return service.predict(ROWS_READER.readValue(body));
+        return service.predict(ROWS_READER.readValue(body), Params.booleanParam("strict", strict));
     }
 
-    private static final ObjectReader ROWS_READER = new ObjectMapper().readerFor(new TypeReference<List<Map<String, Object>>>() {
-    });
+    /**
+     * Rows as Python's json.dumps writes them: a bare NaN (a pandas missing value) is read as a
+     * missing feature, and Infinity is refused by the pipeline, naming the field.
+     */
+    private static final ObjectReader ROWS_READER = new ObjectMapper(JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
+            .readerFor(new TypeReference<List<Map<String, Object>>>() {
+            });
 
     @GET
     @Path("/")

@@ -59,6 +59,10 @@ public class DeploymentService {
     @ConfigProperty(name = "mlpipeline.deployments.inline-rows", defaultValue = "16")
     int inlineRows;
 
+    /** Default of predict's {@code strict}: refuse rows with missing features or unseen levels instead of reporting them. */
+    @ConfigProperty(name = "mlpipeline.deployments.strict", defaultValue = "false")
+    boolean strictByDefault;
+
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
     public record Deployed(Deployment deployment, boolean created) {
     }
@@ -172,8 +176,16 @@ public class DeploymentService {
     /**
      * Predicts with the active deployment's warm model, without touching the database. Small
      * batches run inline (they take microseconds); larger ones on a worker thread.
+     *
+     * <p>Every response lists per row the features that were missing (imputed) and the categorical
+     * values that match no training level. A row with none of the model's features is a 400; so is,
+     * when {@code strict}, any missing feature or unseen value (all of them listed in {@code errors}).
+     * Each 400 names the version's input schema endpoint.
+     *
+     * @param strict null for the deployment default ({@code mlpipeline.deployments.strict})
      */
-    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows) {
+    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows, Boolean strict) {
+        boolean strictRows = strict == null ? strictByDefault : strict;
         if (rows == null || rows.isEmpty()) {
             throw new InvalidInputException("Send a non-empty JSON array of row objects, e.g. [{\"age\": 30, \"income\": 50000}].");
         }
@@ -190,21 +202,24 @@ public class DeploymentService {
                 ? new UnavailableException("The active deployment is still loading on this replica; retry in a moment.")
                 : new ConflictException("There is no active deployment; deploy a model version with POST /api/deployments/deploy."));
         if (rows.size() <= inlineRows) {
-            return Uni.createFrom().item(() -> predict(warm, rows));
+            return Uni.createFrom().item(() -> predict(warm, rows, strictRows));
         }
-        return Blocking.io(() -> predict(warm, rows));
+        return Blocking.io(() -> predict(warm, rows, strictRows));
     }
 
-    private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows) {
+    private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict) {
         Prediction prediction;
         try {
             prediction = warm.pipeline().predict(rows);
         } catch (InvalidRowException e) {
-            String field = "[" + e.rowIndex() + "]." + e.field();
-            throw new InvalidInputException(e.getMessage(), List.of(new FieldError(field, e.getMessage())));
+            String field = "[" + e.rowIndex() + "]" + (e.field().isEmpty() ? "" : "." + e.field());
+            throw new InvalidInputException(e.getMessage() + " " + PredictionChecks.schemaHint(warm),
+                    List.of(new FieldError(field, e.getMessage())));
         }
+        PredictionChecks.check(warm, rows, prediction, strict);
         return new PredictionResponse(prediction.predictions(), prediction.probabilities(), warm.deploymentId(), warm.jobId(),
-                warm.modelType(), warm.version(), warm.pipeline().unknownColumns(rows));
+                warm.modelType(), warm.version(), warm.pipeline().unknownColumns(rows), prediction.missingColumns(),
+                prediction.unseenCategories());
     }
 
 }
