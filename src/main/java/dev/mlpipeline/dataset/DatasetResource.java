@@ -61,6 +61,11 @@ public class DatasetResource {
             throw InvalidInputException.forField("file",
                     "the multipart part 'file' is missing: send the CSV as a file part named 'file' (curl -F file=@data.csv)");
         }
+        noNul("name", name);
+        noNul("delimiter", delimiter);
+        noNul("na_values", naValues);
+        noNul("column_types", columnTypes);
+        noNul("file", file.fileName());
         String filename = file.fileName() == null || file.fileName().isBlank() ? "upload.csv" : file.fileName();
         String datasetName = name == null || name.isBlank() ? stripExtension(filename) : name.strip();
         if (datasetName.length() > 255) {
@@ -107,6 +112,13 @@ public class DatasetResource {
     @APIResponse(responseCode = "409", description = "A job or deployment refers to it", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<Void>> deleteDataset(@PathParam("id") String id) {
         return service.deleteDataset(id).map(ignored -> RestResponse.noContent());
+    }
+
+    /** A NUL character in a text part (or the file name) is a 400: PostgreSQL refuses the byte. */
+    private static void noNul(String part, String value) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw InvalidInputException.forField(part, "contains a NUL character, which no text may hold");
+        }
     }
 
     private static String stripExtension(String filename) {

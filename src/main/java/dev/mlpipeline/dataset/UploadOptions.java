@@ -64,6 +64,9 @@ final class UploadOptions {
                     throw InvalidInputException.forField("na_values", "must be a JSON array of strings; "
                             + v + " is not a string");
                 }
+                if (v.asText().indexOf('\0') >= 0) {
+                    throw InvalidInputException.forField("na_values", "contains a NUL character, which no text may hold");
+                }
                 values.add(v.asText());
             }
         } else {
@@ -88,6 +91,10 @@ final class UploadOptions {
         }
         Map<String, ColumnType> types = new LinkedHashMap<>();
         for (var e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+            if (e.getKey().indexOf('\0') >= 0) {
+                throw InvalidInputException.forField("column_types", "a column name contains a NUL character, which no"
+                        + " column name holds");
+            }
             JsonNode v = e.getValue();
             ColumnType type = v.isTextual() ? ColumnType.fromWire(v.asText()).orElse(null) : null;
             if (type == null) {

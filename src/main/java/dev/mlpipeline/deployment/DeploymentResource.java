@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.JsonText;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.deployment.dto.DeployRequest;
@@ -90,10 +91,12 @@ public class DeploymentResource {
 
     /**
      * Rows as Python's json.dumps writes them: a bare NaN (a pandas missing value) is read as a
-     * missing feature, and Infinity is refused by the pipeline, naming the field.
+     * missing feature, and Infinity is refused by the pipeline, naming the field. A NUL character in
+     * a key or string is a 400 naming it, as in every other body ({@link JsonText}).
      */
     private static final ObjectReader ROWS_READER = new ObjectMapper(JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
+            .registerModule(JsonText.module())
             .readerFor(new TypeReference<List<Map<String, Object>>>() {
             });
 
