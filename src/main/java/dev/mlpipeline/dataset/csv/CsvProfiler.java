@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,10 +147,20 @@ public final class CsvProfiler {
 
         Set<String> na = format.naSet();
         int maxNaLength = format.naValues().stream().mapToInt(String::length).max().orElse(-1);
+        // pandas' markers are never numbers: then a number needs no lookup (the common case, and the hot path).
+        boolean numericMarkers = format.naValues().stream().anyMatch(DecimalRecognizer::isDecimal);
+        // First characters of the markers (ASCII; any other first character is looked up): most values skip the set.
+        boolean[] naFirst = new boolean[128];
+        for (String marker : format.naValues()) {
+            if (!marker.isEmpty() && marker.charAt(0) < 128) {
+                naFirst[marker.charAt(0)] = true;
+            }
+        }
         DistinctCounter.Budget budget = new DistinctCounter.Budget(EXACT_DISTINCT_BUDGET);
         ColumnStats[] stats = new ColumnStats[header.length];
         for (int i = 0; i < stats.length; i++) {
-            stats[i] = new ColumnStats(header[i], new DistinctCounter(EXACT_DISTINCT_LIMIT, budget), na, maxNaLength);
+            stats[i] = new ColumnStats(header[i], new DistinctCounter(EXACT_DISTINCT_LIMIT, budget), na, maxNaLength,
+                    numericMarkers, naFirst);
         }
 
         long rows = 0;
@@ -259,15 +268,17 @@ public final class CsvProfiler {
 
     /** A non-numeric value seen in a column: how often, and where first. */
     private static final class Token {
+        final String value;
         long count;
         final long firstLine;
 
-        Token(long firstLine) {
+        Token(String value, long firstLine) {
+            this.value = value;
             this.firstLine = firstLine;
         }
 
-        boolean placeholderShaped() {
-            return count >= 2;
+        boolean fits() {
+            return count >= 2 && value.chars().noneMatch(Character::isDigit);
         }
     }
 
@@ -277,6 +288,8 @@ public final class CsvProfiler {
         private final DistinctCounter distinct;
         private final Set<String> na;
         private final int maxNaLength;
+        private final boolean numericMarkers;
+        private final boolean[] naFirst;
         /** Empty fields. */
         private long empty;
         /** Values other than empty fields and markers. */
@@ -288,15 +301,22 @@ public final class CsvProfiler {
         private long notNumbers;
         private String firstNotNumber;
         private long firstNotNumberLine;
-        /** The first non-numeric tokens, in order of appearance; null once there were too many. */
-        private LinkedHashMap<String, Token> tokens = new LinkedHashMap<>();
+        /**
+         * The first non-numeric tokens, in order of appearance (a small array: compared with equals,
+         * cheaper than hashing on this hot path); null once there were too many.
+         */
+        private Token[] tokens = new Token[MAX_PLACEHOLDERS];
+        private int tokenCount;
         private Map<String, long[]> markers;
 
-        ColumnStats(String name, DistinctCounter distinct, Set<String> na, int maxNaLength) {
+        ColumnStats(String name, DistinctCounter distinct, Set<String> na, int maxNaLength, boolean numericMarkers,
+                boolean[] naFirst) {
             this.name = name;
+            this.naFirst = naFirst;
             this.distinct = distinct;
             this.na = na;
             this.maxNaLength = maxNaLength;
+            this.numericMarkers = numericMarkers;
         }
 
         void add(String value, long line) {
@@ -304,7 +324,10 @@ public final class CsvProfiler {
                 empty++;
                 return;
             }
-            if (value.length() <= maxNaLength && na.contains(value)) {
+            boolean decimal = DecimalRecognizer.isDecimal(value);
+            char first = value.charAt(0);
+            if ((!decimal || numericMarkers) && value.length() <= maxNaLength && (first >= 128 || naFirst[first])
+                    && na.contains(value)) {
                 if (markers == null) {
                     markers = new HashMap<>();
                 }
@@ -312,7 +335,7 @@ public final class CsvProfiler {
                 return;
             }
             values++;
-            if (DecimalRecognizer.isDecimal(value)) {
+            if (decimal) {
                 numbers++;
                 if (hasLeadingZero(value) && leadingZeros++ == 0) {
                     firstLeadingZero = value;
@@ -329,32 +352,36 @@ public final class CsvProfiler {
                 distinct.add(StringHash.hash64(value));
                 return;
             }
-            Token token = tokens.get(value);
-            if (token == null) {
-                if (tokens.size() == MAX_PLACEHOLDERS) {
-                    // Too many kinds of non-numbers for placeholders: count them all as values from now on.
-                    tokens.keySet().forEach(t -> distinct.add(StringHash.hash64(t)));
-                    tokens = null;
-                    distinct.add(StringHash.hash64(value));
+            for (int i = 0; i < tokenCount; i++) {
+                if (tokens[i].value.equals(value)) {
+                    tokens[i].count++;
                     return;
                 }
-                token = new Token(line);
-                tokens.put(value, token);
             }
-            token.count++;
+            if (tokenCount == MAX_PLACEHOLDERS) {
+                // Too many kinds of non-numbers for placeholders: count them all as values from now on.
+                for (Token t : tokens) {
+                    distinct.add(StringHash.hash64(t.value));
+                }
+                tokens = null;
+                distinct.add(StringHash.hash64(value));
+                return;
+            }
+            Token token = new Token(value, line);
+            token.count = 1;
+            tokens[tokenCount++] = token;
+        }
+
+        private List<Token> tokens() {
+            return tokens == null ? List.of() : java.util.Arrays.asList(tokens).subList(0, tokenCount);
         }
 
         /** True when the non-numeric values can be read as missing in a column of numbers. */
         private boolean placeholdersFit() {
-            if (tokens == null || tokens.isEmpty() || numbers < 3 * notNumbers) {
+            if (tokens == null || tokenCount == 0 || numbers < 3 * notNumbers) {
                 return false;
             }
-            for (var e : tokens.entrySet()) {
-                if (!e.getValue().placeholderShaped() || e.getKey().chars().anyMatch(Character::isDigit)) {
-                    return false;
-                }
-            }
-            return true;
+            return tokens().stream().allMatch(Token::fits);
         }
 
         ColumnProfile toProfile(ColumnType declared, List<CsvWarning> warnings) {
@@ -392,14 +419,14 @@ public final class CsvProfiler {
             if (type == ColumnType.NUMERIC && notNumbers > 0) {
                 missing += notNumbers;
                 present -= notNumbers;
-                missingMarkers.addAll(tokens.keySet());
+                tokens().forEach(t -> missingMarkers.add(t.value));
                 warnings.add(new CsvWarning(name, "placeholders", "typed numeric: " + count(numbers, "value")
-                        + " are numbers, and the repeated placeholder" + (tokens.size() == 1 ? " " : "s ")
-                        + tokens.entrySet().stream().map(e -> quote(e.getKey()) + " (" + e.getValue().count + ")")
+                        + " are numbers, and the repeated placeholder" + (tokenCount == 1 ? " " : "s ")
+                        + tokens().stream().map(t -> quote(t.value) + " (" + t.count + ")")
                         .collect(Collectors.joining(", ")) + " read as missing; declare the column categorical in"
                         + " column_types to keep them as values"));
-            } else if (type == ColumnType.CATEGORICAL && tokens != null) {
-                tokens.keySet().forEach(t -> distinct.add(StringHash.hash64(t)));
+            } else if (type == ColumnType.CATEGORICAL) {
+                tokens().forEach(t -> distinct.add(StringHash.hash64(t.value)));
             }
 
             if (declared != null && declared != inferred) {
@@ -435,15 +462,12 @@ public final class CsvProfiler {
         private CsvOptionException contradiction() {
             String value = firstNotNumber;
             long line = firstNotNumberLine;
-            if (tokens != null) {
-                // Name the first value that could not be a placeholder, if there is one.
-                for (var e : tokens.entrySet()) {
-                    boolean fits = e.getValue().placeholderShaped() && e.getKey().chars().noneMatch(Character::isDigit);
-                    if (!fits) {
-                        value = e.getKey();
-                        line = e.getValue().firstLine;
-                        break;
-                    }
+            // Name the first value that could not be a placeholder, if there is one.
+            for (Token t : tokens()) {
+                if (!t.fits()) {
+                    value = t.value;
+                    line = t.firstLine;
+                    break;
                 }
             }
             return new CsvOptionException("column_types", "column '" + name + "' is declared numeric in"

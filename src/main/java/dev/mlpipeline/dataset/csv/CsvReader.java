@@ -57,12 +57,12 @@ import java.util.Objects;
  *
  * <p>Why hand-written rather than a library: Apache Commons CSV 1.14.1 (the maintained candidate;
  * univocity-parsers is no longer maintained) parsed the 52 MB file of {@code ThroughputTest} at
- * 70-75 MB/s where this reader does 105-110 MB/s on the same JVM (2026-12, 2 cores); it keeps no
- * bound on the length of a record, so one quote never closed buffers the rest of a 100 MB upload
- * in memory (the upload path runs within a 64 MB heap budget, see docs/benchmarks.md); it accepts a
- * quote inside an unquoted field without a word; and it cannot tell on which line undecodable
- * bytes or binary data sit. None of the libraries sniffs the separator either ({@link
- * DelimiterDetector} does that).
+ * 70-75 MB/s against 105-110 MB/s for this reader (2026-12-01, 2 cores; interleaved in one JVM on a
+ * loaded machine: 29-43 against 55-109 MB/s); it keeps no bound on the length of a record, so one
+ * quote never closed buffers the rest of a 100 MB upload in memory (the upload path runs within a
+ * 64 MB heap budget, see docs/benchmarks.md); it accepts a quote inside an unquoted field without a
+ * word; and it cannot tell on which line undecodable bytes or binary data sit. None of the libraries
+ * sniffs the separator either ({@link DelimiterDetector} does that).
  */
 public final class CsvReader implements Closeable {
 
