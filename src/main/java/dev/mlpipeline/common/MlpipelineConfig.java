@@ -132,6 +132,14 @@ public interface MlpipelineConfig {
         int recentModels();
 
         /**
+         * Default of predict's {@code strict} parameter: when true, a row with a missing feature or a
+         * categorical value matching no training level is refused (400 listing them all) rather than
+         * predicted with imputed values and reported.
+         */
+        @WithDefault("false")
+        boolean strict();
+
+        /**
          * How long after start readiness waits for the active deployment's model to be warm on this
          * replica. Past it the replica is ready whatever the model's state, so that a model that cannot
          * load never takes the API out of service: the cause is reported in the readiness details, by the

@@ -23,14 +23,18 @@ public final class OpenApiExamples {
              "sha256": "b65912d43b252afd8ce1d6a3f7005baf3487f022d79cf958ca401ef9edd401f5",
              "created_at": "2026-12-01T00:33:05.689626Z",
              "columns": [
-              {"name": "Survived", "type": "numeric", "missing": 0, "distinct": 2, "distinct_exact": true},
-              {"name": "Pclass", "type": "numeric", "missing": 0, "distinct": 3, "distinct_exact": true},
-              {"name": "Sex", "type": "categorical", "missing": 0, "distinct": 2, "distinct_exact": true},
-              {"name": "Age", "type": "numeric", "missing": 177, "distinct": 88, "distinct_exact": true},
-              {"name": "SibSp", "type": "numeric", "missing": 0, "distinct": 7, "distinct_exact": true},
-              {"name": "Parch", "type": "numeric", "missing": 0, "distinct": 7, "distinct_exact": true},
-              {"name": "Fare", "type": "numeric", "missing": 0, "distinct": 248, "distinct_exact": true},
-              {"name": "Embarked", "type": "categorical", "missing": 2, "distinct": 3, "distinct_exact": true}]}
+              {"name": "Survived", "type": "numeric", "missing": 0, "distinct": 2, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "Pclass", "type": "numeric", "missing": 0, "distinct": 3, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "Sex", "type": "categorical", "missing": 0, "distinct": 2, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "Age", "type": "numeric", "missing": 177, "distinct": 88, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "SibSp", "type": "numeric", "missing": 0, "distinct": 7, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "Parch", "type": "numeric", "missing": 0, "distinct": 7, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "Fare", "type": "numeric", "missing": 0, "distinct": 248, "distinct_exact": true, "missing_markers": [], "likely_identifier": false},
+              {"name": "Embarked", "type": "categorical", "missing": 2, "distinct": 3, "distinct_exact": true, "missing_markers": [], "likely_identifier": false}],
+             "delimiter": ",",
+             "na_values": ["#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                           "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"],
+             "warnings": []}
             """;
 
     public static final String CREATE_TRAINING_JOB = """
@@ -111,6 +115,7 @@ public final class OpenApiExamples {
              "probabilities": [{"0": 0.8725132971932652, "1": 0.12748670280673474},
                                {"0": 0.06415923311937655, "1": 0.9358407668806236}],
              "deployment_id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq",
-             "model_type": "RandomForest", "version": 1, "ignored_columns": []}
+             "model_type": "RandomForest", "version": 1, "ignored_columns": [],
+             "missing_columns": [[], []], "unseen_categories": [{}, {}]}
             """;
 }

@@ -25,4 +25,19 @@ public final class Params {
         }
         return parsed;
     }
+
+    /**
+     * @return null when absent or blank (the caller's default), else true or false
+     * @throws InvalidInputException naming the parameter for anything but true or false (any letter case)
+     */
+    public static Boolean booleanParam(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw InvalidInputException.forField(name, "'" + value + "' is not true or false");
+        };
+    }
 }

@@ -172,7 +172,18 @@ public class ProblemMapper {
         if (e instanceof JsonParseException) {
             var location = e.getLocation();
             String where = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-            return problem(400, "The body is not valid JSON" + where + ": " + e.getOriginalMessage(), instance, List.of());
+            String message = e.getOriginalMessage();
+            if (message != null && message.startsWith("Non-standard token")) {
+                // Jackson suggests enabling a parser feature: advice for the server, not for the client.
+                message = "NaN and Infinity are not JSON numbers; send null for a missing value";
+            }
+            return problem(400, "The body is not valid JSON" + where + ": " + message, instance, List.of());
+        }
+        if (e instanceof JsonText.NulCharacterException nul) {
+            String field = fieldPath(nul);
+            String message = nul.getOriginalMessage();
+            field = field.isEmpty() ? "body" : field;
+            return problem(400, field + ": " + message, instance, List.of(new DomainException.FieldError(field, message)));
         }
         if (e instanceof JsonMappingException mapping) {
             String field = fieldPath(mapping);

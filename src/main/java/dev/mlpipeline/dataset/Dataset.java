@@ -54,7 +54,34 @@ public class Dataset {
         return columns().stream().filter(c -> c.name().equals(columnName)).findFirst();
     }
 
-    /** The inferred schema: every column in file order. */
-    public record Schema(List<DatasetColumn> columns) {
+    /** How the file is read: the format decided at upload, or the legacy one for older datasets. */
+    public dev.mlpipeline.dataset.csv.CsvFormat format() {
+        return schema.format() == null ? dev.mlpipeline.dataset.csv.CsvFormat.LEGACY : schema.format().toCsvFormat();
+    }
+
+    /**
+     * The inferred schema: every column in file order, how the file is read and the upload's
+     * warnings. {@code format} and {@code warnings} are null in datasets stored before they existed
+     * (read with {@link dev.mlpipeline.dataset.csv.CsvFormat#LEGACY}).
+     */
+    public record Schema(List<DatasetColumn> columns, Format format, List<DatasetWarning> warnings) {
+    }
+
+    /**
+     * The stored form of {@link dev.mlpipeline.dataset.csv.CsvFormat}.
+     *
+     * @param delimiter the separator, one character
+     * @param trim whether unquoted values are trimmed
+     * @param naValues values read as missing besides the empty field
+     */
+    public record Format(String delimiter, boolean trim, List<String> naValues) {
+
+        static Format of(dev.mlpipeline.dataset.csv.CsvFormat f) {
+            return new Format(String.valueOf(f.delimiter()), f.trim(), f.naValues());
+        }
+
+        public dev.mlpipeline.dataset.csv.CsvFormat toCsvFormat() {
+            return new dev.mlpipeline.dataset.csv.CsvFormat(delimiter.charAt(0), trim, naValues == null ? List.of() : naValues);
+        }
     }
 }

@@ -65,10 +65,11 @@ public class DatasetRepository implements PanacheRepositoryBase<Dataset, String>
      * A stored dataset's CSV content, with what parsing it needs.
      *
      * @param sizeBytes the size of the CSV file in bytes
-     * @param types     column name → type inferred at upload, in file order
+     * @param schema    column types inferred at upload (in file order), the CSV format to read the bytes with,
+     *                  and the likely identifiers
      * @param chunks    the CSV bytes, in {@code dataset_chunk} order (chunks of up to 1 MiB)
      */
-    record DatasetContent(String name, long sizeBytes, Map<String, ColumnType> types, List<byte[]> chunks) {
+    record DatasetContent(String name, long sizeBytes, StoredSchema schema, List<byte[]> chunks) {
     }
 
     /**
@@ -85,18 +86,13 @@ public class DatasetRepository implements PanacheRepositoryBase<Dataset, String>
                     Row row = rows.iterator().next();
                     String name = row.getString("name");
                     long size = row.getLong("size_bytes");
-                    Map<String, ColumnType> types = new LinkedHashMap<>();
-                    row.getJsonObject("columns").getJsonArray("columns").forEach(c -> {
-                        var column = (JsonObject) c;
-                        types.put(column.getString("name"), DatasetColumn.NUMERIC.equals(column.getString("type"))
-                                ? ColumnType.NUMERIC : ColumnType.CATEGORICAL);
-                    });
+                    StoredSchema schema = StoredSchema.read(row.getJsonObject("columns"));
                     return pool.preparedQuery("SELECT content FROM dataset_chunk WHERE dataset_id = $1 ORDER BY seq")
                             .execute(Tuple.of(datasetId))
                             .map(chunks -> {
                                 List<byte[]> parts = new ArrayList<>();
                                 chunks.forEach(r -> parts.add(r.getBuffer(0).getBytes()));
-                                return new DatasetContent(name, size, types, parts);
+                                return new DatasetContent(name, size, schema, parts);
                             });
                 });
     }

@@ -47,7 +47,9 @@ public class DatasetResource {
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(operationId = "uploadDataset", summary = "Upload a CSV file as a new dataset",
-            description = "Multipart form: part `file` (the CSV, UTF-8, header row, comma-separated; empty fields are missing values) and optional part `name`.")
+            description = "Multipart form: part `file` (the CSV: UTF-8, a header row, separated by commas, semicolons, tabs or pipes) and optional parts `name`, "
+                    + "`delimiter` (`,` `;` `|` or `tab`; detected when absent), `na_values` (values read as missing besides empty fields, a JSON array or a comma-separated list; pandas' list when absent) "
+                    + "and `column_types` (a JSON object such as `{\"zip\":\"categorical\"}` overriding inference). Unquoted values are trimmed, quoted ones kept as written; `warnings` says what was changed and why each non-obvious type was chosen.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA,
             schema = @Schema(type = SchemaType.OBJECT, requiredProperties = "file"),
             examples = @ExampleObject(name = "titanic", summary = "The first rows of samples/titanic.csv", value = OpenApiExamples.UPLOAD_REQUEST)))
@@ -55,23 +57,32 @@ public class DatasetResource {
             headers = @Header(name = "Location", description = "URL of the new dataset", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(schema = @Schema(implementation = DatasetResponse.class),
                     examples = @ExampleObject(name = "titanic", summary = "samples/titanic.csv", value = OpenApiExamples.DATASET)))
-    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, or the file part is missing")
+    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, the file part is missing, the separator cannot be told, or an option is invalid or contradicts the file (errors[] names the part)")
     @APIResponse(responseCode = "413", description = "Larger than the configured upload limit")
     @APIResponse(responseCode = "415", description = "Not a multipart/form-data request")
     public Uni<RestResponse<DatasetResponse>> uploadDataset(
             @RestForm("file") @Schema(type = SchemaType.STRING, format = "binary", required = true,
                     description = "The CSV file") FileUpload file,
-            @RestForm("name") @Schema(description = "Dataset name; default: the file name without .csv", maxLength = 255) String name) {
+            @RestForm("name") @Schema(description = "Dataset name; default: the file name without .csv", maxLength = 255) String name,
+            @RestForm("delimiter") @Schema(description = "`,` `;` `|` or `tab`; detected from the header and first lines when absent") String delimiter,
+            @RestForm("na_values") @Schema(description = "Values read as missing besides empty fields: a JSON array of strings or a comma-separated list; pandas' default list when absent") String naValues,
+            @RestForm("column_types") @Schema(description = "JSON object, column name to `numeric` or `categorical`, overriding inference") String columnTypes) {
         if (file == null || file.uploadedFile() == null) {
             throw InvalidInputException.forField("file",
                     "the multipart part 'file' is missing: send the CSV as a file part named 'file' (curl -F file=@data.csv)");
         }
+        noNul("name", name);
+        noNul("delimiter", delimiter);
+        noNul("na_values", naValues);
+        noNul("column_types", columnTypes);
+        noNul("file", file.fileName());
         String filename = file.fileName() == null || file.fileName().isBlank() ? "upload.csv" : file.fileName();
         String datasetName = name == null || name.isBlank() ? stripExtension(filename) : name.strip();
         if (datasetName.length() > 255) {
             throw InvalidInputException.forField("name", "must be at most 255 characters");
         }
-        return service.uploadDataset(file.uploadedFile(), truncate(filename), datasetName)
+        var options = UploadOptions.parse(delimiter, naValues, columnTypes);
+        return service.uploadDataset(file.uploadedFile(), truncate(filename), datasetName, options)
                 .map(d -> RestResponse.ResponseBuilder.<DatasetResponse>created(URI.create("/api/datasets/" + d.id))
                         .entity(DatasetResponse.of(d)).build());
     }
@@ -113,6 +124,13 @@ public class DatasetResource {
     @APIResponse(responseCode = "409", description = "A job or deployment refers to it")
     public Uni<RestResponse<Void>> deleteDataset(@PathParam("id") String id) {
         return service.deleteDataset(id).map(ignored -> RestResponse.noContent());
+    }
+
+    /** A NUL character in a text part (or the file name) is a 400: PostgreSQL refuses the byte. */
+    private static void noNul(String part, String value) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw InvalidInputException.forField(part, "contains a NUL character, which no text may hold");
+        }
     }
 
     private static String stripExtension(String filename) {

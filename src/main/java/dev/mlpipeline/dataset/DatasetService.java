@@ -28,7 +28,12 @@ import dev.mlpipeline.common.PayloadTooLargeException;
 import dev.mlpipeline.dataset.csv.ColumnProfile;
 import dev.mlpipeline.dataset.csv.CsvFormatException;
 import dev.mlpipeline.dataset.csv.CsvProfile;
+import dev.mlpipeline.dataset.csv.CsvOptionException;
+import dev.mlpipeline.dataset.csv.CsvOptions;
+import dev.mlpipeline.dataset.csv.CsvProfiler;
 import dev.mlpipeline.dataset.csv.CsvReader;
+import dev.mlpipeline.dataset.csv.RecordCleaner;
+import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -55,22 +60,27 @@ public class DatasetService {
      * PostgreSQL chunk by chunk in one transaction. A file that fails validation stores nothing.
      *
      * @param file the upload, already spooled to a temporary file by the HTTP layer
+     * @param options separator, missing-value markers and declared column types from the upload
+     * @throws InvalidInputException (400) when the file is not an acceptable CSV file, its separator
+     *     cannot be told, or a declared column type names no column or contradicts a value
      */
-    public Uni<Dataset> uploadDataset(Path file, String filename, String name) {
-        return Offload.io(() -> profile(file))
+    public Uni<Dataset> uploadDataset(Path file, String filename, String name, CsvOptions options) {
+        return Offload.io(() -> profile(file, options))
                 .flatMap(profile -> Panache.withTransaction(() -> store(file, filename, name, profile)))
                 .invoke(d -> LOG.infof("Stored dataset %s (%s, %d rows, %d bytes)", d.id, d.filename, d.rowCount, d.sizeBytes));
     }
 
-    private CsvProfile profile(Path file) throws IOException {
+    private CsvProfile profile(Path file, CsvOptions options) throws IOException {
         long size = Files.size(file);
         if (size > config.datasets().maxUploadSize().asLongValue()) {
             throw tooLarge(size);
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return CsvProfile.of(in);
+            return new CsvProfiler().profile(in, options);
         } catch (CsvFormatException e) {
             throw new InvalidInputException("The file is not a valid CSV dataset: " + e.getMessage());
+        } catch (CsvOptionException e) {
+            throw InvalidInputException.forField(e.field(), e.getMessage());
         }
     }
 
@@ -88,7 +98,8 @@ public class DatasetService {
         dataset.sha256 = profile.sha256();
         dataset.rowCount = profile.rowCount();
         dataset.columnCount = profile.columns().size();
-        dataset.schema = new Dataset.Schema(profile.columns().stream().map(DatasetService::toColumn).toList());
+        dataset.schema = new Dataset.Schema(profile.columns().stream().map(DatasetService::toColumn).toList(),
+                Dataset.Format.of(profile.format()), profile.warnings().stream().map(DatasetWarning::of).toList());
         dataset.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         int chunks = (int) ((profile.sizeBytes() + CHUNK_SIZE - 1) / CHUNK_SIZE);
         return datasets.persistAndFlush(dataset)
@@ -111,8 +122,8 @@ public class DatasetService {
     }
 
     private static DatasetColumn toColumn(ColumnProfile c) {
-        String type = c.type() == dev.mlpipeline.dataset.csv.ColumnType.NUMERIC ? DatasetColumn.NUMERIC : DatasetColumn.CATEGORICAL;
-        return new DatasetColumn(c.name(), type, c.missing(), c.distinct(), c.distinctExact());
+        return new DatasetColumn(c.name(), c.type().wireName(), c.missing(), c.distinct(), c.distinctExact(),
+                c.missingMarkers(), c.likelyIdentifier());
     }
 
     /** Every dataset, newest first. */
@@ -161,10 +172,13 @@ public class DatasetService {
     private static DatasetPreviewResponse tryPreview(Dataset dataset, byte[] bytes, int usable, int limit, boolean atEnd) {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> names = dataset.columns().stream().map(DatasetColumn::name).toList();
-        try (CsvReader reader = new CsvReader(new ByteArrayInputStream(bytes, 0, Math.max(usable, 0)))) {
+        RecordCleaner cleaner = new RecordCleaner(dataset.format(), dataset.columns().stream()
+                .map(c -> c.numeric() ? ColumnType.NUMERIC : ColumnType.CATEGORICAL).toList());
+        try (CsvReader reader = dataset.format().reader(new ByteArrayInputStream(bytes, 0, Math.max(usable, 0)))) {
             reader.next(); // header
             String[] record;
             while (rows.size() < limit && (record = reader.next()) != null) {
+                cleaner.clean(record);
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < names.size(); i++) {
                     row.put(names.get(i), typed(dataset.columns().get(i), record[i]));

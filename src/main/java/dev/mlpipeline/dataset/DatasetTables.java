@@ -23,6 +23,7 @@ import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.csv.CsvReader;
+import dev.mlpipeline.dataset.csv.RecordCleaner;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.Table;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -42,8 +43,19 @@ import io.smallrye.mutiny.Uni;
 @RegisterForReflection(classNames = { "com.github.benmanes.caffeine.cache.SSMW", "com.github.benmanes.caffeine.cache.PSMW" })
 public class DatasetTables {
 
-    /** A parsed dataset with the column types inferred at upload. */
-    public record LoadedTable(String datasetId, String datasetName, Table table, Map<String, ColumnType> types) {
+    /**
+     * A parsed dataset with the column types inferred at upload. Cells are as the upload profiled
+     * them: missing-value markers and numeric placeholders are {@code null}.
+     *
+     * @param likelyIdentifiers categorical columns with a distinct value on (almost) every row, left
+     *     out of the default features
+     */
+    public record LoadedTable(String datasetId, String datasetName, Table table, Map<String, ColumnType> types,
+            java.util.Set<String> likelyIdentifiers) {
+
+        public LoadedTable {
+            likelyIdentifiers = likelyIdentifiers == null ? java.util.Set.of() : java.util.Set.copyOf(likelyIdentifiers);
+        }
     }
 
     /** A cached table and the size of the CSV it was parsed from (its weight, in bytes). */
@@ -101,14 +113,16 @@ public class DatasetTables {
         parses.incrementAndGet();
         List<InputStream> parts = new ArrayList<>(content.chunks().size());
         content.chunks().forEach(chunk -> parts.add(new ByteArrayInputStream(chunk)));
-        try (CsvReader reader = new CsvReader(new SequenceInputStream(Collections.enumeration(parts)))) {
+        StoredSchema schema = content.schema();
+        RecordCleaner cleaner = new RecordCleaner(schema.format(), List.copyOf(schema.types().values()));
+        try (CsvReader reader = schema.format().reader(new SequenceInputStream(Collections.enumeration(parts)))) {
             List<String> header = List.of(reader.next());
             List<String[]> rows = new ArrayList<>();
             String[] record;
             while ((record = reader.next()) != null) {
-                rows.add(record);
+                rows.add(cleaner.clean(record));
             }
-            return new LoadedTable(id, content.name(), new Table(header, rows), content.types());
+            return new LoadedTable(id, content.name(), new Table(header, rows), schema.types(), schema.likelyIdentifiers());
         }
     }
 

@@ -26,11 +26,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.JsonText;
 import dev.mlpipeline.common.OpenApiExamples;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.common.Problem;
@@ -80,25 +83,38 @@ public class DeploymentResource {
     @Path("/predict")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "predict", summary = "Predict with the active deployment",
-            description = "Body: a JSON array of row objects. Missing or null features are imputed as in training; unknown columns are ignored and listed.")
-    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values",
+            description = "Body: a JSON array of row objects. Missing, null or NaN features are imputed as in training and listed per row in `missing_columns`; "
+                    + "categorical values are matched to the training levels by value (`false` is the level `False`; `yes` is not `true`) and values matching no level are listed in `unseen_categories`; "
+                    + "unknown columns are ignored and listed in `ignored_columns`. With `strict=true` (default: `mlpipeline.deployments.strict`) any missing feature or unseen value is a 400 instead. "
+                    + "The version's input schema: `GET /api/registry/models/{model_type}/versions/{version}/schema`.")
+    @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values, with per-row reports",
             content = @Content(schema = @Schema(implementation = PredictionResponse.class),
                     examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION)))
-    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, or a value of the wrong type (errors[] names row and field)")
+    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, a value of the wrong type or infinite, a row with none of the model's features, or (strict) a missing feature or unseen value; errors[] names row and field, detail points to the schema endpoint")
     @APIResponse(responseCode = "409", description = "No active deployment")
     @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows")
-    @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica")
+    @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica, or cannot be loaded here")
     public Uni<PredictionResponse> predict(
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = PredictionRow.class, minItems = 1,
                             description = "Row objects: feature name → value"),
-                    examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICT_REQUEST))) byte[] body) throws java.io.IOException {
+                    examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICT_REQUEST))) byte[] body,
+            @QueryParam("strict") @Parameter(description = "true: a missing feature or a categorical value matching no training level is a 400 listing them all; default from the deployment configuration",
+                    schema = @Schema(type = SchemaType.BOOLEAN)) String strict) throws java.io.IOException {
         // Read with one cached reader rather than the generic body reader: this is the hot path.
-        return service.predict(ROWS_READER.readValue(body));
+        return service.predict(ROWS_READER.readValue(body), Params.booleanParam("strict", strict));
     }
 
-    private static final ObjectReader ROWS_READER = new ObjectMapper().readerFor(new TypeReference<List<Map<String, Object>>>() {
-    });
+    /**
+     * Rows as Python's json.dumps writes them: a bare NaN (a pandas missing value) is read as a
+     * missing feature, and Infinity is refused by the pipeline, naming the field. A NUL character in
+     * a key or string is a 400 naming it, as in every other body ({@link JsonText}).
+     */
+    private static final ObjectReader ROWS_READER = new ObjectMapper(JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
+            .registerModule(JsonText.module())
+            .readerFor(new TypeReference<List<Map<String, Object>>>() {
+            });
 
     @GET
     @Path("/")

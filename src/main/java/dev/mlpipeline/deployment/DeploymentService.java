@@ -43,6 +43,15 @@ public class DeploymentService {
     @Inject
     MlpipelineConfig config;
 
+    /** Default of predict's {@code strict} ({@code mlpipeline.deployments.strict}); a field so that tests can flip it. */
+    boolean strictByDefault;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        strictByDefault = config.deployments().strict();
+    }
+
+
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
     public record Deployed(Deployment deployment, boolean created) {
@@ -114,8 +123,16 @@ public class DeploymentService {
     /**
      * Predicts with the active deployment's warm model, without touching the database. Small
      * batches run inline (they take microseconds); larger ones on a worker thread.
+     *
+     * <p>Every response lists per row the features that were missing (imputed) and the categorical
+     * values that match no training level. A row with none of the model's features is a 400; so is,
+     * when {@code strict}, any missing feature or unseen value (all of them listed in {@code errors}).
+     * Each 400 names the version's input schema endpoint.
+     *
+     * @param strict null for the deployment default ({@code mlpipeline.deployments.strict})
      */
-    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows) {
+    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows, Boolean strict) {
+        boolean strictRows = strict == null ? strictByDefault : strict;
         if (rows == null || rows.isEmpty()) {
             throw new InvalidInputException("Send a non-empty JSON array of row objects, e.g. [{\"age\": 30, \"income\": 50000}].");
         }
@@ -131,9 +148,9 @@ public class DeploymentService {
         }
         ModelCache.Warm warm = cache.active().orElseThrow(this::notServing);
         if (rows.size() <= config.deployments().inlineRows()) {
-            return Uni.createFrom().item(() -> predict(warm, rows));
+            return Uni.createFrom().item(() -> predict(warm, rows, strictRows));
         }
-        return Offload.io(() -> predict(warm, rows));
+        return Offload.io(() -> predict(warm, rows, strictRows));
     }
 
     /** Why this replica has no model to predict with: none deployed (409), loading or unloadable (503). */
@@ -147,16 +164,19 @@ public class DeploymentService {
                 .orElseGet(() -> new UnavailableException("The active deployment is still loading on this replica; retry in a moment."));
     }
 
-    private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows) {
+    private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict) {
         Prediction prediction;
         try {
             prediction = warm.pipeline().predict(rows);
         } catch (InvalidRowException e) {
-            String field = "[" + e.rowIndex() + "]." + e.field();
-            throw new InvalidInputException(e.getMessage(), List.of(new FieldError(field, e.getMessage())));
+            String field = "[" + e.rowIndex() + "]" + (e.field().isEmpty() ? "" : "." + e.field());
+            throw new InvalidInputException(e.getMessage() + " " + PredictionChecks.schemaHint(warm),
+                    List.of(new FieldError(field, e.getMessage())));
         }
+        PredictionChecks.check(warm, rows, prediction, strict);
         return new PredictionResponse(prediction.predictions(), prediction.probabilities(), warm.deploymentId(), warm.jobId(),
-                warm.modelType(), warm.version(), warm.pipeline().unknownColumns(rows));
+                warm.modelType(), warm.version(), warm.pipeline().unknownColumns(rows), prediction.missingColumns(),
+                prediction.unseenCategories());
     }
 
 }

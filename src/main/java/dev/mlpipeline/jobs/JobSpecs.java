@@ -113,7 +113,15 @@ public final class JobSpecs {
 
     private static List<String> features(LoadedTable data, String target, List<String> requested) {
         if (requested == null || requested.isEmpty()) {
-            return data.table().columns().stream().filter(c -> !c.equals(target)).toList();
+            // Likely identifiers (a distinct value on almost every row) carry nothing a model can learn.
+            List<String> features = data.table().columns().stream()
+                    .filter(c -> !c.equals(target) && !data.likelyIdentifiers().contains(c)).toList();
+            if (features.isEmpty()) {
+                throw InvalidInputException.forField("feature_columns", "dataset " + data.datasetId() + " has no column"
+                        + " besides the target that is not a likely identifier ("
+                        + String.join(", ", data.likelyIdentifiers()) + "); name the features in feature_columns");
+            }
+            return features;
         }
         Set<String> seen = new HashSet<>();
         for (String f : requested) {

@@ -2,8 +2,6 @@ package dev.mlpipeline.pipeline;
 
 import java.io.Serial;
 import java.io.Serializable;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -112,21 +110,45 @@ public final class FittedPipeline implements Serializable {
     }
 
     /**
-     * Predicts rows given as JSON-like maps. A missing key or null value is imputed as in training; unknown keys
-     * are ignored; a blank string counts as missing (as an empty CSV cell does in training). Numeric features
-     * accept a finite Number or a String holding a finite number. Categorical features accept a String, or a
-     * Number/Boolean through its string form (integral numbers without ".0"); unseen levels encode as all zeros.
+     * The input schema learned at fit time: per feature its type, training levels, range, missing rate and
+     * imputation value.
+     *
+     * @return one entry per feature, in model order
+     */
+    public List<FeatureSchema> inputSchema() {
+        return preprocessor.schema();
+    }
+
+    /**
+     * Predicts rows given as JSON-like maps, and reports per row what was not as in training.
+     *
+     * <ul>
+     *   <li>A missing key, {@code null}, a NaN or a blank string is a missing feature: imputed as in training
+     *       and listed in {@link Prediction#missingColumns()}.
+     *   <li>Numeric features accept a finite Number or a String holding one; infinities are refused.
+     *   <li>Categorical features accept a String, Boolean or finite Number, mapped onto the training levels by
+     *       value (see {@link LevelMatcher}: {@code false} is the level {@code False}; {@code yes} is not
+     *       {@code true}); a value matching no level is encoded as all zeros (no level) and listed in
+     *       {@link Prediction#unseenCategories()}, never replaced by a guess.
+     *   <li>Unknown keys are ignored ({@link #unknownColumns}).
+     * </ul>
      *
      * @param rows input rows
-     * @return one prediction (and, for classification, one probability map) per row
-     * @throws InvalidRowException naming the first offending row and field
+     * @return one prediction (and, for classification, one probability map) per row, with the reports
+     * @throws InvalidRowException naming the first row and field holding a value of the wrong type
      */
     public Prediction predict(List<Map<String, Object>> rows) {
         List<Object> predictions = new ArrayList<>(rows.size());
         List<Map<String, Double>> probabilities = task == Task.CLASSIFICATION ? new ArrayList<>(rows.size()) : null;
+        List<List<String>> missing = new ArrayList<>(rows.size());
+        List<Map<String, Object>> unseen = new ArrayList<>(rows.size());
         double[] posteriori = task == Task.CLASSIFICATION ? new double[labels.size()] : null;
+        LevelMatcher[] matchers = matchers();
         for (int i = 0; i < rows.size(); i++) {
-            double[] x = preprocessor.transform(cells(i, rows.get(i)));
+            Report report = new Report();
+            double[] x = preprocessor.transform(cells(i, rows.get(i), matchers, report));
+            missing.add(report.missing == null ? List.of() : report.missing);
+            unseen.add(report.unseen == null ? Map.of() : report.unseen);
             if (task == Task.CLASSIFICATION) {
                 int c = estimator.classify(x, posteriori);
                 predictions.add(labels.get(c));
@@ -137,7 +159,7 @@ public final class FittedPipeline implements Serializable {
                 predictions.add(estimator.regress(x));
             }
         }
-        return new Prediction(predictions, probabilities);
+        return new Prediction(predictions, probabilities, missing, unseen);
     }
 
     /** Class index and probabilities of preprocessed rows (evaluation). */
@@ -161,7 +183,39 @@ public final class FittedPipeline implements Serializable {
         return preprocessor;
     }
 
-    private Object[] cells(int rowIndex, Map<String, Object> row) {
+    /** What one row lacked: missing features and values matching no level (allocated only when needed). */
+    private static final class Report {
+        List<String> missing;
+        Map<String, Object> unseen;
+
+        void missing(String feature) {
+            if (missing == null) missing = new ArrayList<>();
+            missing.add(feature);
+        }
+
+        void unseen(String feature, Object value) {
+            if (unseen == null) unseen = new LinkedHashMap<>();
+            unseen.put(feature, value);
+        }
+    }
+
+    /** Level matchers per feature (null for numeric ones), built on first use: artifacts do not store them. */
+    private transient volatile LevelMatcher[] matchers;
+
+    private LevelMatcher[] matchers() {
+        LevelMatcher[] m = matchers;
+        if (m == null) {
+            List<FeatureInfo> features = preprocessor.features();
+            m = new LevelMatcher[features.size()];
+            for (int j = 0; j < m.length; j++) {
+                if (features.get(j).type() == ColumnType.CATEGORICAL) m[j] = LevelMatcher.of(features.get(j).categories());
+            }
+            matchers = m;
+        }
+        return m;
+    }
+
+    private Object[] cells(int rowIndex, Map<String, Object> row, LevelMatcher[] matchers, Report report) {
         List<FeatureInfo> features = preprocessor.features();
         Object[] cells = new Object[features.size()];
         if (row == null) {
@@ -170,11 +224,28 @@ public final class FittedPipeline implements Serializable {
         for (int j = 0; j < cells.length; j++) {
             FeatureInfo f = features.get(j);
             Object v = row.get(f.name());
-            cells[j] = f.type() == ColumnType.NUMERIC ? numeric(rowIndex, f.name(), v) : categorical(rowIndex, f.name(), v);
+            if (f.type() == ColumnType.NUMERIC) {
+                cells[j] = numeric(rowIndex, f.name(), v);
+                if (cells[j] == null) report.missing(f.name());
+            } else {
+                Object value = categorical(rowIndex, f.name(), v);
+                if (value == null) {
+                    report.missing(f.name());
+                } else {
+                    String level = matchers[j].match(value);
+                    if (level == null) report.unseen(f.name(), v);
+                    // Not null, which would be imputed: an unseen value stays out of every level (all zeros).
+                    cells[j] = level != null ? level : UNSEEN;
+                }
+            }
         }
         return cells;
     }
 
+    /** Stands for a categorical value that matches no level; CSV levels never hold a NUL, so it is in none. */
+    private static final String UNSEEN = "\u0000unseen";
+
+    /** The finite number of a numeric feature, or null when missing (absent, null, NaN, blank). */
     private static Double numeric(int row, String field, Object v) {
         if (v == null) return null;
         double d;
@@ -190,27 +261,28 @@ public final class FittedPipeline implements Serializable {
         } else {
             throw new InvalidRowException(row, field, "expected a number, got " + kind(v));
         }
-        if (!Double.isFinite(d)) {
-            throw new InvalidRowException(row, field, "expected a finite number, got " + v);
+        if (Double.isNaN(d)) return null;
+        if (Double.isInfinite(d)) {
+            throw new InvalidRowException(row, field, "expected a finite number, got " + v
+                    + "; send null (or leave the feature out) for a missing value");
         }
         return d;
     }
 
-    private static String categorical(int row, String field, Object v) {
+    /** A String, Boolean or finite Number for a categorical feature, or null when missing (absent, null, NaN, ""). */
+    private static Object categorical(int row, String field, Object v) {
         if (v == null) return null;
         if (v instanceof String s) return s.isEmpty() ? null : s;
-        if (v instanceof Boolean b) return b.toString();
+        if (v instanceof Boolean) return v;
         if (v instanceof Number n) {
-            if (n instanceof Integer || n instanceof Long || n instanceof Short || n instanceof Byte || n instanceof BigInteger) {
-                return n.toString();
+            if (n instanceof Double || n instanceof Float) {
+                double d = n.doubleValue();
+                if (Double.isNaN(d)) return null;
+                if (Double.isInfinite(d)) {
+                    throw new InvalidRowException(row, field, "expected a string or a finite number, got " + n);
+                }
             }
-            if (n instanceof BigDecimal bd) {
-                BigDecimal s = bd.stripTrailingZeros();
-                return s.scale() <= 0 ? s.toBigInteger().toString() : s.toPlainString();
-            }
-            double d = n.doubleValue();
-            if (!Double.isFinite(d)) throw new InvalidRowException(row, field, "expected a finite number or a string, got " + n);
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+            return n;
         }
         throw new InvalidRowException(row, field, "expected a string, got " + kind(v));
     }

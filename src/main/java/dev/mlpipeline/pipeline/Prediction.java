@@ -4,10 +4,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Result of {@link FittedPipeline#predict(List)}, one entry per input row.
+ * Result of {@link FittedPipeline#predict(List)}, one entry per input row in every list.
  *
- * @param predictions   label values (String, Long or Double as in the training data) or Double for regression
- * @param probabilities classification: per row, label string form → probability, in label order; null for regression
+ * @param predictions      label values (String, Long or Double as in the training data) or Double for regression
+ * @param probabilities    classification: per row, label string form → probability, in label order; null for
+ *                         regression
+ * @param missingColumns   per row, the features that were missing (absent, null, NaN or blank) and were imputed
+ *                         as in training, in feature order
+ * @param unseenCategories per row, categorical feature → the value sent, for values that match no training level
+ *                         (they encode as all zeros), in feature order
  */
-public record Prediction(List<Object> predictions, List<Map<String, Double>> probabilities) {
+public record Prediction(List<Object> predictions, List<Map<String, Double>> probabilities,
+                         List<List<String>> missingColumns, List<Map<String, Object>> unseenCategories) {
 }

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * Fitted preprocessing: imputation, scaling of numeric features and one-hot encoding of categorical ones.
  * Output layout: features in input order; a numeric feature takes one column, a categorical feature one
- * column per training level (sorted). Unseen levels encode as all zeros.
+ * column per training level (sorted). Unseen levels encode as all zeros. The fit also records, per feature,
+ * the training range and missing rate ({@link #schema()}).
  *
  * <p>Cells are given as {@code Object[]} aligned with {@link #features()}: numeric = {@link Double}
  * ({@code null} or NaN = missing), categorical = {@link String} ({@code null} = missing).
@@ -29,9 +30,18 @@ final class Preprocessor implements Serializable {
     private final List<Map<String, Integer>> levelIndex;
     private final int[] offset;
     private final int width;
+    /**
+     * Per feature, over the training rows: the smallest and largest present value (numeric features; NaN
+     * when none is present) and the fraction of missing cells. Recorded since the prediction input schema;
+     * null in artifacts fitted before (Java serialization leaves absent fields null).
+     */
+    private final double[] min;
+    private final double[] max;
+    private final double[] missingRate;
 
     private Preprocessor(List<FeatureInfo> features, double[] numericFill, String[] categoricalFill, double[] center,
-                         double[] scale, List<Map<String, Integer>> levelIndex, int[] offset, int width) {
+                         double[] scale, List<Map<String, Integer>> levelIndex, int[] offset, int width, double[] min,
+                         double[] max, double[] missingRate) {
         this.features = features;
         this.numericFill = numericFill;
         this.categoricalFill = categoricalFill;
@@ -40,6 +50,9 @@ final class Preprocessor implements Serializable {
         this.levelIndex = levelIndex;
         this.offset = offset;
         this.width = width;
+        this.min = min;
+        this.max = max;
+        this.missingRate = missingRate;
     }
 
     /**
@@ -61,15 +74,27 @@ final class Preprocessor implements Serializable {
         List<FeatureInfo> features = new ArrayList<>(p);
         int[] offset = new int[p];
         int width = 0;
+        double[] min = new double[p];
+        double[] max = new double[p];
+        double[] missingRate = new double[p];
         for (int j = 0; j < p; j++) {
             offset[j] = width;
             if (types.get(j) == ColumnType.NUMERIC) {
                 double[] v = new double[cells.size()];
                 int m = 0;
+                double lo = Double.NaN;
+                double hi = Double.NaN;
                 for (Object[] row : cells) {
                     Double d = (Double) row[j];
-                    if (d != null && !Double.isNaN(d)) v[m++] = d;
+                    if (d != null && !Double.isNaN(d)) {
+                        v[m++] = d;
+                        lo = m == 1 ? d : Math.min(lo, d);
+                        hi = m == 1 ? d : Math.max(hi, d);
+                    }
                 }
+                min[j] = lo;
+                max[j] = hi;
+                missingRate[j] = cells.isEmpty() ? 0.0 : (cells.size() - m) / (double) cells.size();
                 double[] present = Arrays.copyOf(v, m);
                 numericFill[j] = switch (spec.numericImputation()) {
                     case MEAN -> m == 0 ? 0.0 : Arrays.stream(present).average().orElse(0.0);
@@ -92,10 +117,10 @@ final class Preprocessor implements Serializable {
                         scale[j] = sd > 1e-12 * Math.max(1.0, Math.abs(mean)) ? sd : 1.0;
                     }
                     case MINMAX -> {
-                        double min = Arrays.stream(imputed).min().orElse(0.0);
-                        double max = Arrays.stream(imputed).max().orElse(1.0);
-                        center[j] = min;
-                        scale[j] = max > min ? max - min : 1.0;
+                        double low = Arrays.stream(imputed).min().orElse(0.0);
+                        double high = Arrays.stream(imputed).max().orElse(1.0);
+                        center[j] = low;
+                        scale[j] = high > low ? high - low : 1.0;
                     }
                     case NONE -> {
                         center[j] = 0.0;
@@ -109,11 +134,19 @@ final class Preprocessor implements Serializable {
                 // Count in a HashMap (a TreeMap per cell costs string comparisons), then sort the few levels.
                 HashMap<String, int[]> hashed = new HashMap<>();
                 boolean anyMissing = false;
+                int missing = 0;
                 for (Object[] row : cells) {
                     String s = (String) row[j];
-                    if (s == null) anyMissing = true;
-                    else hashed.computeIfAbsent(s, key -> new int[1])[0]++;
+                    if (s == null) {
+                        anyMissing = true;
+                        missing++;
+                    } else {
+                        hashed.computeIfAbsent(s, key -> new int[1])[0]++;
+                    }
                 }
+                min[j] = Double.NaN;
+                max[j] = Double.NaN;
+                missingRate[j] = cells.isEmpty() ? 0.0 : missing / (double) cells.size();
                 TreeMap<String, Integer> counts = new TreeMap<>();
                 for (var e : hashed.entrySet()) counts.put(e.getKey(), e.getValue()[0]);
                 String fill = switch (spec.categoricalImputation()) {
@@ -141,7 +174,28 @@ final class Preprocessor implements Serializable {
                 width += levels.size();
             }
         }
-        return new Preprocessor(List.copyOf(features), numericFill, categoricalFill, center, scale, levelIndex, offset, width);
+        return new Preprocessor(List.copyOf(features), numericFill, categoricalFill, center, scale, levelIndex, offset, width,
+                min, max, missingRate);
+    }
+
+    /**
+     * The input schema as recorded at fit time.
+     *
+     * @return per feature: type, training levels, range and missing rate (null where the artifact predates
+     *         them), and the value a missing cell is imputed with
+     */
+    List<FeatureSchema> schema() {
+        List<FeatureSchema> out = new ArrayList<>(features.size());
+        for (int j = 0; j < features.size(); j++) {
+            FeatureInfo f = features.get(j);
+            boolean numeric = levelIndex.get(j) == null;
+            Double lo = min == null || Double.isNaN(min[j]) ? null : min[j];
+            Double hi = max == null || Double.isNaN(max[j]) ? null : max[j];
+            Double rate = missingRate == null ? null : missingRate[j];
+            Object fill = numeric ? (Object) numericFill[j] : categoricalFill[j];
+            out.add(new FeatureSchema(f.name(), f.type(), f.categories(), lo, hi, rate, fill));
+        }
+        return out;
     }
 
     private static double median(double[] v) {

@@ -28,6 +28,7 @@ import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.registry.dto.ModelEntryResponse;
 import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
+import dev.mlpipeline.registry.dto.ModelVersionSchemaResponse;
 import dev.mlpipeline.registry.dto.ModelVersionResponse;
 import dev.mlpipeline.registry.dto.NextVersionResponse;
 import dev.mlpipeline.registry.dto.RegistryStatsResponse;
@@ -45,6 +46,9 @@ public class RegistryResource {
 
     @Inject
     ModelRegistryService service;
+
+    @Inject
+    VersionSchemas schemas;
 
     @GET
     @Path("/models")
@@ -115,6 +119,26 @@ public class RegistryResource {
             @QueryParam("dataset_id") String datasetId) {
         int v = Params.intParam("version", version, 0, 1, Integer.MAX_VALUE);
         return service.getModelVersion(modelType, v, blankToNull(datasetId));
+    }
+
+    @GET
+    @Path("/models/{model_type}/versions/{version}/schema")
+    @Operation(operationId = "getModelVersionSchema", summary = "The input schema of one version",
+            description = "The features a prediction row is matched against, in model order: type, training levels "
+                    + "(categorical), range (numeric), missing rate on the training split and the value a missing "
+                    + "feature is imputed with; plus the target, task and labels. Ranges and missing rates are null "
+                    + "for models trained before they were recorded. `dataset_id` is required when the model type "
+                    + "has versions on several datasets.")
+    @APIResponse(responseCode = "200", description = "The schema",
+            content = @Content(schema = @Schema(implementation = ModelVersionSchemaResponse.class)))
+    @APIResponse(responseCode = "400", description = "`version` is not a positive integer, or `dataset_id` is needed")
+    @APIResponse(responseCode = "404", description = "Unknown model type, or no such version")
+    @APIResponse(responseCode = "409", description = "The version's artifact cannot be loaded")
+    public Uni<ModelVersionSchemaResponse> getModelVersionSchema(@PathParam("model_type") String modelType,
+            @PathParam("version") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) String version,
+            @QueryParam("dataset_id") String datasetId) {
+        int v = Params.intParam("version", version, 0, 1, Integer.MAX_VALUE);
+        return schemas.getModelVersionSchema(modelType, v, blankToNull(datasetId));
     }
 
     @GET

@@ -1,5 +1,7 @@
 package dev.mlpipeline.dataset;
 
+import dev.mlpipeline.dataset.csv.CsvFormat;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -48,7 +50,7 @@ class DatasetTablesTest {
         byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
         Map<String, ColumnType> types = new LinkedHashMap<>();
         types.put("x", ColumnType.NUMERIC);
-        return new DatasetContent(name, bytes.length, types, List.of(bytes));
+        return new DatasetContent(name, bytes.length, new StoredSchema(types, CsvFormat.LEGACY, java.util.Set.of()), List.of(bytes));
     }
 
     private static LoadedTable join(Uni<LoadedTable> load) {

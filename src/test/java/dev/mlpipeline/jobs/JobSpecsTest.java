@@ -34,7 +34,7 @@ class JobSpecsTest {
         Table t = new Table(List.of("x", "y", "colour", "label", "rating", "price"), rows);
         return new LoadedTable("ds_1", "toy", t, Map.of("x", ColumnType.NUMERIC, "y", ColumnType.NUMERIC,
                 "colour", ColumnType.CATEGORICAL, "label", ColumnType.CATEGORICAL, "rating", ColumnType.NUMERIC,
-                "price", ColumnType.NUMERIC));
+                "price", ColumnType.NUMERIC), java.util.Set.of());
     }
 
     private static JobSpecs.Request request(String model, String target, String task, List<String> features,

@@ -94,6 +94,9 @@ class PipelineBehaviourTest {
         strings.put("unknown_a", "x");
         Prediction pred = p.predict(List.of(missing, nulls, unseen, strings));
         assertEquals(4, pred.predictions().size());
+        assertEquals(List.of(List.of("Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"), List.of("Age", "Embarked"),
+                List.of(), List.of()), pred.missingColumns());
+        assertEquals(List.of(Map.of(), Map.of(), Map.of("Sex", 42, "Embarked", "Atlantis"), Map.of()), pred.unseenCategories());
         assertEquals(List.of("unknown_a"), p.unknownColumns(List.of(missing, strings)));
     }
 
@@ -107,9 +110,12 @@ class PipelineBehaviourTest {
         assertEquals("Age", e.field());
         assertTrue(e.getMessage().contains("row 1") && e.getMessage().contains("Age"), e.getMessage());
 
+        Map<String, Object> infinite = passenger();
+        infinite.put("Fare", Double.POSITIVE_INFINITY);
+        assertEquals("Fare", assertThrows(InvalidRowException.class, () -> p.predict(List.of(infinite))).field());
         Map<String, Object> nan = passenger();
-        nan.put("Fare", Double.NaN);
-        assertEquals("Fare", assertThrows(InvalidRowException.class, () -> p.predict(List.of(nan))).field());
+        nan.put("Fare", Double.NaN);                               // a pandas NaN: missing, imputed and reported
+        assertEquals(List.of(List.of("Fare")), p.predict(List.of(nan)).missingColumns());
 
         Map<String, Object> bool = passenger();
         bool.put("Fare", true);

@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import dev.mlpipeline.dataset.Dataset;
 import dev.mlpipeline.dataset.DatasetColumn;
+import dev.mlpipeline.dataset.DatasetWarning;
 
 @Schema(name = "Dataset", description = "An uploaded CSV dataset with its inferred schema")
 public record DatasetResponse(
@@ -18,10 +19,15 @@ public record DatasetResponse(
         long sizeBytes,
         @Schema(description = "SHA-256 of the uploaded bytes, lowercase hex") String sha256,
         Instant createdAt,
-        List<DatasetColumn> columns) {
+        List<DatasetColumn> columns,
+        @Schema(description = "The field separator the file was read with", enumeration = { ",", ";", "\t", "|" }) String delimiter,
+        @Schema(description = "Values read as missing besides empty fields") List<String> naValues,
+        @Schema(description = "How the file was read: values trimmed, values read as missing, why a type was chosen, likely identifiers") List<DatasetWarning> warnings) {
 
     public static DatasetResponse of(Dataset d) {
+        var format = d.format();
         return new DatasetResponse(d.id, d.name, d.filename, d.rowCount, d.columnCount, d.sizeBytes, d.sha256,
-                d.createdAt, d.columns());
+                d.createdAt, d.columns(), String.valueOf(format.delimiter()), format.naValues(),
+                d.schema.warnings() == null ? List.of() : d.schema.warnings());
     }
 }

@@ -13,5 +13,7 @@ public record PredictionResponse(
         String jobId,
         String modelType,
         int version,
-        @Schema(description = "Columns of the request the model does not use") List<String> ignoredColumns) {
+        @Schema(description = "Columns of the request the model does not use") List<String> ignoredColumns,
+        @Schema(description = "Per row, the model's features that were missing (absent, null, NaN or blank) and were imputed as in training") List<List<String>> missingColumns,
+        @Schema(description = "Per row, categorical feature → the value sent, for values matching no training level (encoded as no level, never replaced by a guess)") List<Map<String, Object>> unseenCategories) {
 }

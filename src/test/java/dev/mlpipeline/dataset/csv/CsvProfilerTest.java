@@ -15,6 +15,8 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+import dev.mlpipeline.pipeline.ColumnType;
+
 class CsvProfilerTest {
 
     private static CsvFormatException profileError(String csv) {
@@ -64,18 +66,21 @@ class CsvProfilerTest {
     }
 
     @Test
-    void numbersWithSpacesOrSuffixesAreCategorical() throws Exception {
-        CsvProfile profile = profile("a,b,c,d\n1,NaN,1d, 2\n2,3,4,5\n");
+    void numbersWithQuotedSpacesOrSuffixesAreCategorical() throws Exception {
+        // NaN is a missing-value marker and an unquoted " 2" is trimmed; a quoted " 2" keeps its blank.
+        CsvProfile profile = profile("a,b,c,d,e\n1,NaN,1d, 2,\" 2\"\n2,3,4,5,6\n");
         assertEquals(ColumnType.NUMERIC, profile.columns().get(0).type());
-        assertEquals(ColumnType.CATEGORICAL, profile.columns().get(1).type());
+        assertEquals(ColumnType.NUMERIC, profile.columns().get(1).type());
+        assertEquals(1, profile.columns().get(1).missing());
         assertEquals(ColumnType.CATEGORICAL, profile.columns().get(2).type());
-        assertEquals(ColumnType.CATEGORICAL, profile.columns().get(3).type());
+        assertEquals(ColumnType.NUMERIC, profile.columns().get(3).type());
+        assertEquals(ColumnType.CATEGORICAL, profile.columns().get(4).type());
     }
 
     @Test
-    void distinctValuesAreCaseSensitiveAndUntrimmed() throws Exception {
-        CsvProfile profile = profile("x\nYes\nyes\n yes\nYes\n");
-        assertEquals(3, profile.columns().get(0).distinct());
+    void distinctValuesAreCaseSensitiveAndQuotedBlanksCount() throws Exception {
+        CsvProfile profile = profile("x\nYes\nyes\n yes\n\" yes\"\nYes\n");
+        assertEquals(3, profile.columns().get(0).distinct(), "Yes, yes and ' yes' (quoted)");
     }
 
     @Test
@@ -151,9 +156,14 @@ class CsvProfilerTest {
     }
 
     @Test
-    void namesDifferingInCaseOrSpacesAreDistinct() throws Exception {
-        CsvProfile profile = profile("a,A,a \n1,2,3\n");
+    void namesDifferingInCaseOrQuotedSpacesAreDistinct() throws Exception {
+        CsvProfile profile = profile("a,A,\"a \"\n1,2,3\n");
         assertEquals(List.of("a", "A", "a "), profile.columns().stream().map(ColumnProfile::name).toList());
+    }
+
+    @Test
+    void namesEqualAfterTrimmingAreDuplicates() {
+        assertTrue(profileError("a,A,a \n1,2,3\n").getMessage().contains("the column name 'a' twice"));
     }
 
     @Test
@@ -187,19 +197,6 @@ class CsvProfilerTest {
                 .mapToObj(i -> "c" + i).toList());
         CsvFormatException e = profileError(header + "\n");
         assertTrue(e.getMessage().startsWith("the header has 4097 columns"), e.getMessage());
-    }
-
-    @Test
-    void byteLimit() throws IOException {
-        byte[] csv = utf8("a,b\n1,2\n");
-        CsvProfiler exact = new CsvProfiler(csv.length);
-        assertEquals(1, exact.profile(new ByteArrayInputStream(csv)).rowCount());
-
-        CsvProfiler smaller = new CsvProfiler(csv.length - 1);
-        CsvTooLargeException e =
-                assertThrows(CsvTooLargeException.class, () -> smaller.profile(new ByteArrayInputStream(csv)));
-        assertEquals(csv.length - 1, e.maxBytes());
-        assertEquals("the file is larger than the limit of 7 bytes", e.getMessage());
     }
 
     @Test

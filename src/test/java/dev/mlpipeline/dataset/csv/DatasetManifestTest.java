@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import dev.mlpipeline.pipeline.ColumnType;
+
 /**
  * Profiles every CSV file of the shared datasets folder and compares the result with what its
  * {@code MANIFEST.md} says. The folder is the system property {@code datasets.dir} (default {@code

@@ -4,15 +4,13 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Counts the bytes read and throws {@link CsvTooLargeException} once more than a limit are read. */
-final class ByteLimitInputStream extends FilterInputStream {
+/** Counts the bytes read through it. */
+final class CountingInputStream extends FilterInputStream {
 
-    private final long maxBytes;
     private long count;
 
-    ByteLimitInputStream(InputStream in, long maxBytes) {
+    CountingInputStream(InputStream in) {
         super(in);
-        this.maxBytes = maxBytes;
     }
 
     long count() {
@@ -23,7 +21,7 @@ final class ByteLimitInputStream extends FilterInputStream {
     public int read() throws IOException {
         int b = super.read();
         if (b >= 0) {
-            counted(1);
+            count++;
         }
         return b;
     }
@@ -32,7 +30,7 @@ final class ByteLimitInputStream extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         if (n > 0) {
-            counted(n);
+            count += n;
         }
         return n;
     }
@@ -40,19 +38,12 @@ final class ByteLimitInputStream extends FilterInputStream {
     @Override
     public long skip(long n) throws IOException {
         long skipped = super.skip(n);
-        counted(skipped);
+        count += skipped;
         return skipped;
     }
 
     @Override
     public boolean markSupported() {
         return false;
-    }
-
-    private void counted(long n) {
-        count += n;
-        if (count > maxBytes) {
-            throw new CsvTooLargeException(maxBytes);
-        }
     }
 }
