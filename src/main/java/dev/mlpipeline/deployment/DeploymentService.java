@@ -15,12 +15,15 @@ import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.common.PayloadTooLargeException;
+import dev.mlpipeline.common.Tracing;
 import dev.mlpipeline.common.UnavailableException;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.pipeline.InvalidRowException;
 import dev.mlpipeline.pipeline.Prediction;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -43,6 +46,12 @@ public class DeploymentService {
     @Inject
     MlpipelineConfig config;
 
+    @Inject
+    PredictionMetrics predictionMetrics;
+
+    @Inject
+    Tracing tracing;
+
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
     public record Deployed(Deployment deployment, boolean created) {
@@ -61,7 +70,7 @@ public class DeploymentService {
         }
         JobKind kind = JobKind.ofJobId(jobId).orElseThrow(() -> new NotFoundException("Job '" + jobId
                 + "' does not exist (job ids start with trn_ or tun_)."));
-        return deployments.findJobVersion(kind, jobId)
+        return tracing.traced("deploy", Attributes.of(Tracing.JOB_ID, jobId), () -> deployments.findJobVersion(kind, jobId)
                 .flatMap(job -> {
                     if (job == null) {
                         return Uni.createFrom().failure(NotFoundException.of(kind == JobKind.TRAINING ? "Training job" : "Tuning job", jobId));
@@ -73,7 +82,7 @@ public class DeploymentService {
                     return deployments.findActiveIdOfJob(jobId).flatMap(active -> active != null
                             ? reload(active, false)
                             : loader.load(kind, jobId).flatMap(pipeline -> activate(kind, jobId, job, pipeline)));
-                });
+                }));
     }
 
     private Uni<Deployed> activate(JobKind kind, String jobId, DeploymentRepository.JobVersion job, FittedPipeline pipeline) {
@@ -132,10 +141,27 @@ public class DeploymentService {
         ModelCache.Warm warm = cache.active().orElseThrow(() -> cache.desired().isPresent()
                 ? new UnavailableException("The active deployment is still loading on this replica; retry in a moment.")
                 : new ConflictException("There is no active deployment; deploy a model version with POST /api/deployments/deploy."));
-        if (rows.size() <= config.deployments().inlineRows()) {
-            return Uni.createFrom().item(() -> predict(warm, rows));
-        }
-        return Blocking.io(() -> predict(warm, rows));
+        Uni<PredictionResponse> prediction = rows.size() <= config.deployments().inlineRows()
+                ? Uni.createFrom().item(() -> predict(warm, rows))
+                : Blocking.io(() -> predict(warm, rows));
+        return observed(warm, rows.size(), prediction);
+    }
+
+    /** {@code prediction} in a {@code predict} span (child of the request's), counted in {@link PredictionMetrics}. */
+    private Uni<PredictionResponse> observed(ModelCache.Warm warm, int rows, Uni<PredictionResponse> prediction) {
+        PredictionMetrics.Meters meters = predictionMetrics.of(warm);
+        Span span = tracing.start("predict", meters.spanAttributes());
+        span.setAttribute(Tracing.ROWS, rows);
+        long start = System.nanoTime();
+        return prediction.onTermination().invoke((response, failure, cancelled) -> {
+            if (cancelled) { // the client went away: no outcome to count
+                span.end();
+                return;
+            }
+            meters.record(rows, System.nanoTime() - start, failure);
+            span.setAttribute(Tracing.OUTCOME, PredictionMetrics.Meters.outcome(failure));
+            Tracing.end(span, failure);
+        });
     }
 
     private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows) {

@@ -16,6 +16,7 @@ public final class JobExecution implements ProgressListener, CancellationToken {
     private final String jobId;
     private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0));
     private volatile boolean cancelled;
+    private volatile String modelType;
 
     public JobExecution(JobKind kind, String jobId) {
         this.kind = kind;
@@ -28,6 +29,16 @@ public final class JobExecution implements ProgressListener, CancellationToken {
 
     public String jobId() {
         return jobId;
+    }
+
+    /** The model type of the job, once its runner has read it (null before); for metrics and spans. */
+    public String modelType() {
+        return modelType;
+    }
+
+    /** Called by the runner when it has read the job's spec. */
+    public void modelType(String modelType) {
+        this.modelType = modelType;
     }
 
     @Override

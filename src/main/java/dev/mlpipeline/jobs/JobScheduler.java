@@ -51,6 +51,12 @@ public class JobScheduler {
     @Inject
     Instance<JobHandler> handlerBeans;
 
+    @Inject
+    JobMetrics metrics;
+
+    @Inject
+    JobTracing tracing;
+
 
     private Map<JobKind, JobHandler> handlers;
     private final AtomicInteger running = new AtomicInteger();
@@ -164,7 +170,12 @@ public class JobScheduler {
         executions.put(jobId, execution);
         LOG.infof("Running %s job %s", kind.wireName(), jobId);
         long started = System.nanoTime();
+        tracing.started(execution);
         Uni.createFrom().deferred(() -> handler.run(execution))
+                .onItemOrFailure().invoke((ignored, failure) -> {
+                    tracing.finished(execution, failure);
+                    metrics.finished(execution, failure, System.nanoTime() - started);
+                })
                 .onFailure().recoverWithUni(failure -> onFailure(execution, failure))
                 .onTermination().invoke(() -> {
                     executions.remove(jobId);
