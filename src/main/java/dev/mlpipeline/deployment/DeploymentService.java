@@ -141,27 +141,30 @@ public class DeploymentService {
         ModelCache.Warm warm = cache.active().orElseThrow(() -> cache.desired().isPresent()
                 ? new UnavailableException("The active deployment is still loading on this replica; retry in a moment.")
                 : new ConflictException("There is no active deployment; deploy a model version with POST /api/deployments/deploy."));
-        Uni<PredictionResponse> prediction = rows.size() <= config.deployments().inlineRows()
-                ? Uni.createFrom().item(() -> predict(warm, rows))
-                : Blocking.io(() -> predict(warm, rows));
-        return observed(warm, rows.size(), prediction);
+        // The span starts here, on the request's context, so that it is a child of the request's span.
+        PredictionMetrics.Meters meters = predictionMetrics.of(warm);
+        Span span = tracing.start("predict", meters.spanAttributes(), Tracing.ROWS, rows.size());
+        if (rows.size() <= config.deployments().inlineRows()) {
+            return Uni.createFrom().item(() -> observed(warm, rows, meters, span));
+        }
+        return Blocking.io(() -> observed(warm, rows, meters, span));
     }
 
-    /** {@code prediction} in a {@code predict} span (child of the request's), counted in {@link PredictionMetrics}. */
-    private Uni<PredictionResponse> observed(ModelCache.Warm warm, int rows, Uni<PredictionResponse> prediction) {
-        PredictionMetrics.Meters meters = predictionMetrics.of(warm);
-        Span span = tracing.start("predict", meters.spanAttributes());
-        span.setAttribute(Tracing.ROWS, rows);
+    /** {@link #predict(ModelCache.Warm, List)}, timed and counted in {@code meters}, ending {@code span}. */
+    private static PredictionResponse observed(ModelCache.Warm warm, List<Map<String, Object>> rows,
+            PredictionMetrics.Meters meters, Span span) {
         long start = System.nanoTime();
-        return prediction.onTermination().invoke((response, failure, cancelled) -> {
-            if (cancelled) { // the client went away: no outcome to count
-                span.end();
-                return;
-            }
-            meters.record(rows, System.nanoTime() - start, failure);
-            span.setAttribute(Tracing.OUTCOME, PredictionMetrics.Meters.outcome(failure));
-            Tracing.end(span, failure);
-        });
+        try {
+            PredictionResponse response = predict(warm, rows);
+            meters.record(rows.size(), System.nanoTime() - start, null);
+            span.end();
+            return response;
+        } catch (RuntimeException e) {
+            meters.record(rows.size(), System.nanoTime() - start, e);
+            span.setAttribute(Tracing.OUTCOME, PredictionMetrics.Meters.outcome(e));
+            Tracing.end(span, e);
+            throw e;
+        }
     }
 
     private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows) {

@@ -88,7 +88,8 @@ public class PredictionMetrics {
                     .tags("model_type", modelType, "version", v)
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
-            spanAttributes = Attributes.of(Tracing.MODEL_TYPE, modelType, Tracing.MODEL_VERSION, (long) version);
+            spanAttributes = Attributes.of(Tracing.MODEL_TYPE, modelType, Tracing.MODEL_VERSION, (long) version,
+                    Tracing.OUTCOME, outcome(null));
         }
 
         private static Counter predictions(MeterRegistry registry, String modelType, String version, String outcome) {
@@ -105,7 +106,10 @@ public class PredictionMetrics {
                     .register(registry);
         }
 
-        /** Model type and version, for the predict span. */
+        /**
+         * Model type, version and {@code outcome=success}, for the predict span (a failure overwrites the
+         * outcome: one attribute less to set on the usual path).
+         */
         public Attributes spanAttributes() {
             return spanAttributes;
         }
