@@ -36,6 +36,9 @@ public interface MlpipelineConfig {
     /** Deployments, the model cache and predictions. */
     Deployments deployments();
 
+    /** The service's own metrics at {@code /q/metrics}. */
+    Metrics metrics();
+
     /**
      * The embedded PostgreSQL of the JVM build. These keys are read before the application starts, by
      * {@code EmbeddedPostgresConfigSourceFactory}; they are declared here so that they are documented
@@ -148,6 +151,17 @@ public interface MlpipelineConfig {
          */
         @WithDefault("120s")
         Duration warmUpTimeout();
+    }
+
+    interface Metrics {
+
+        /**
+         * How often this replica reads the job counts per kind and status from PostgreSQL for the
+         * {@code mlpipeline_jobs} and {@code mlpipeline_job_queue_depth} gauges (one grouped count per job
+         * table). A scrape reads the last counts; it never queries the database.
+         */
+        @WithDefault("5s")
+        Duration jobCountsInterval();
     }
 
     interface EmbeddedPostgres {

@@ -15,12 +15,15 @@ import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.common.PayloadTooLargeException;
+import dev.mlpipeline.common.Tracing;
 import dev.mlpipeline.common.UnavailableException;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.pipeline.InvalidRowException;
 import dev.mlpipeline.pipeline.Prediction;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -51,6 +54,11 @@ public class DeploymentService {
         strictByDefault = config.deployments().strict();
     }
 
+    @Inject
+    PredictionMetrics predictionMetrics;
+
+    @Inject
+    Tracing tracing;
 
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
@@ -70,7 +78,7 @@ public class DeploymentService {
         }
         JobKind kind = JobKind.ofJobId(jobId).orElseThrow(() -> new NotFoundException("Job '" + jobId
                 + "' does not exist (job ids start with trn_ or tun_)."));
-        return deployments.findJobVersion(kind, jobId)
+        return tracing.traced("deploy", Attributes.of(Tracing.JOB_ID, jobId), () -> deployments.findJobVersion(kind, jobId)
                 .flatMap(job -> {
                     if (job == null) {
                         return Uni.createFrom().failure(NotFoundException.of(kind == JobKind.TRAINING ? "Training job" : "Tuning job", jobId));
@@ -82,7 +90,7 @@ public class DeploymentService {
                     return deployments.findActiveIdOfJob(jobId).flatMap(active -> active != null
                             ? reload(active, false)
                             : loader.load(kind, jobId).flatMap(pipeline -> activate(kind, jobId, job, pipeline)));
-                });
+                }));
     }
 
     private Uni<Deployed> activate(JobKind kind, String jobId, DeploymentRepository.JobVersion job, FittedPipeline pipeline) {
@@ -147,10 +155,30 @@ public class DeploymentService {
             }
         }
         ModelCache.Warm warm = cache.active().orElseThrow(this::notServing);
+        // The span starts here, on the request's context, so that it is a child of the request's span.
+        PredictionMetrics.Meters meters = predictionMetrics.of(warm);
+        Span span = tracing.start("predict", meters.spanAttributes(), Tracing.ROWS, rows.size());
         if (rows.size() <= config.deployments().inlineRows()) {
-            return Uni.createFrom().item(() -> predict(warm, rows, strictRows));
+            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, meters, span));
         }
-        return Offload.io(() -> predict(warm, rows, strictRows));
+        return Offload.io(() -> observed(warm, rows, strictRows, meters, span));
+    }
+
+    /** {@link #predict(ModelCache.Warm, List, boolean)}, timed and counted in {@code meters}, ending {@code span}. */
+    private static PredictionResponse observed(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict,
+            PredictionMetrics.Meters meters, Span span) {
+        long start = System.nanoTime();
+        try {
+            PredictionResponse response = predict(warm, rows, strict);
+            meters.record(rows.size(), System.nanoTime() - start, null);
+            span.end();
+            return response;
+        } catch (RuntimeException e) {
+            meters.record(rows.size(), System.nanoTime() - start, e);
+            span.setAttribute(Tracing.OUTCOME, PredictionMetrics.Meters.outcome(e));
+            Tracing.end(span, e);
+            throw e;
+        }
     }
 
     /** Why this replica has no model to predict with: none deployed (409), loading or unloadable (503). */

@@ -81,6 +81,9 @@ public class DeploymentSync {
         PgConnectOptions options = PgConnectOptions.fromUri(reactiveUrl.replaceFirst("^vertx-reactive:", ""));
         username.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
+        // Vert.x names a connection's client metrics after this ("prefix|client name"); left empty, the
+        // LISTEN connection's meters were named ".completed", ".queue.size", … (m__completed in Prometheus).
+        options.setMetricsName("postgresql|deployment-listener");
         subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
         subscriber.channel(DeploymentRepository.CHANNEL).handler(payload -> sync())
                 // Called on every (re)connection. Without a handler of its own, the connection prints the

@@ -9,9 +9,11 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.mlpipeline.common.Offload;
+import dev.mlpipeline.common.Tracing;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
+import io.opentelemetry.api.common.Attributes;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,19 +33,26 @@ public class ModelLoader {
     @Inject
     RecentPipelines recent;
 
+    @Inject
+    DeploymentMetrics metrics;
+
+    @Inject
+    Tracing tracing;
+
     /**
      * The warm pipeline of a COMPLETED job, or {@link ModelLoadException} (a 409) saying why it cannot
      * serve (missing, tampered or unreadable artifact, failing dry run).
      */
     public Uni<FittedPipeline> load(JobKind kind, String jobId) {
         long start = System.nanoTime();
-        return deployments.findArtifact(kind, jobId)
+        return tracing.traced("load_model", Attributes.of(Tracing.JOB_ID, jobId), () -> deployments.findArtifact(kind, jobId)
                 .flatMap(artifact -> {
                     if (artifact == null) {
                         return Uni.createFrom().failure(new ModelLoadException("Job '" + jobId + "' has no model artifact to deploy."));
                     }
                     return Offload.io(() -> warm(jobId, artifact.bytes(), artifact.sha256()));
-                })
+                }))
+                .onItemOrFailure().invoke((pipeline, failure) -> metrics.modelLoaded(pipeline, failure, System.nanoTime() - start))
                 .invoke(p -> LOG.infof("Warmed the model of %s in %d ms", jobId, (System.nanoTime() - start) / 1_000_000));
     }
 

@@ -17,6 +17,7 @@ public final class JobExecution implements ProgressListener, CancellationToken {
     private final String owner;
     private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0));
     private volatile boolean cancelled;
+    private volatile String modelType;
 
     /** @param owner the replica running it, as written to {@code claimed_by} */
     public JobExecution(JobKind kind, String jobId, String owner) {
@@ -36,6 +37,16 @@ public final class JobExecution implements ProgressListener, CancellationToken {
     /** The replica running the job ({@code claimed_by}): every write about the job is conditional on it. */
     public String owner() {
         return owner;
+    }
+
+    /** The model type of the job, once its runner has read it (null before); for metrics and spans. */
+    public String modelType() {
+        return modelType;
+    }
+
+    /** Called by the runner when it has read the job's spec. */
+    public void modelType(String modelType) {
+        this.modelType = modelType;
     }
 
     @Override

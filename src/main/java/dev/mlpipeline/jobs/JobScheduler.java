@@ -65,6 +65,12 @@ public class JobScheduler {
 
     private final DatabaseLink link = new DatabaseLink();
     private final AtomicBoolean beating = new AtomicBoolean();
+    @Inject
+    JobMetrics metrics;
+
+    @Inject
+    JobTracing tracing;
+
 
     private Map<JobKind, JobHandler> handlers;
     private final AtomicInteger running = new AtomicInteger();
@@ -200,7 +206,12 @@ public class JobScheduler {
         running.incrementAndGet();
         LOG.infof("Running %s job %s", kind.wireName(), jobId);
         long started = System.nanoTime();
+        tracing.started(execution);
         Uni.createFrom().deferred(() -> handler.run(execution))
+                .onItemOrFailure().invoke((ignored, failure) -> {
+                    tracing.finished(execution, failure);
+                    metrics.finished(execution, failure, System.nanoTime() - started);
+                })
                 .onFailure().recoverWithUni(failure -> onFailure(execution, failure))
                 .onTermination().invoke(() -> {
                     executions.remove(jobId, execution);

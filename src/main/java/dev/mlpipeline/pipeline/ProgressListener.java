@@ -8,4 +8,11 @@ public interface ProgressListener {
 
     /** @param fraction completed fraction in [0, 1], non-decreasing */
     void onProgress(double fraction);
+
+    /**
+     * A new phase of the work begins ({@link Trainer#PHASE_FIT}, {@link Trainer#PHASE_EVALUATE}); the
+     * previous one, if any, has ended. Called from the training thread; ignored by default.
+     */
+    default void onPhase(String phase) {
+    }
 }

@@ -21,6 +21,11 @@ import java.util.TreeSet;
  */
 public final class Trainer {
 
+    /** Phase of {@link #train}: validating the spec, splitting and fitting the pipeline on the training split. */
+    public static final String PHASE_FIT = "fit";
+    /** Phase of {@link #train}: scoring the fitted pipeline on the held-out split. */
+    public static final String PHASE_EVALUATE = "evaluate";
+
     /** Minimum number of rows with a target value. */
     public static final int MIN_ROWS = 10;
     /** Minimum size of the held-out split. */
@@ -78,7 +83,8 @@ public final class Trainer {
      * @param table    the dataset
      * @param types    column types of the dataset
      * @param spec     the request
-     * @param progress receives progress in [0, 1] (per tree / boosting iteration for ensembles)
+     * @param progress receives progress in [0, 1] (per tree / boosting iteration for ensembles), and the
+     *                 phases {@link #PHASE_FIT} then {@link #PHASE_EVALUATE}
      * @param cancel   polled between units of work
      * @return the pipeline fitted on the training split and its held-out metrics
      * @throws PipelineValidationException as {@link #validate}
@@ -89,6 +95,7 @@ public final class Trainer {
                                        ProgressListener progress, CancellationToken cancel) {
         ProgressListener pl = progress == null ? ProgressListener.NONE : progress;
         CancellationToken ct = cancel == null ? CancellationToken.NONE : cancel;
+        pl.onPhase(PHASE_FIT);
         pl.onProgress(0.0);
         Prepared p = prepare(table, types, spec);
         Splits.TrainTest split = p.split(spec.testSize(), spec.randomSeed());
@@ -98,6 +105,7 @@ public final class Trainer {
 
         FittedPipeline pipeline = fit(p, split.train(), spec.randomSeed(), f -> pl.onProgress(0.02 + 0.93 * f), ct);
         if (ct.isCancelled()) throw new TrainingCancelledException();
+        pl.onPhase(PHASE_EVALUATE);
         Map<String, Double> metrics = evaluate(p, pipeline, split.test());
         pl.onProgress(1.0);
         return new TrainingResult(pipeline, metrics, split.train().length, split.test().length);

@@ -13,6 +13,8 @@ import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
 import dev.mlpipeline.jobs.JobRecorder;
 import dev.mlpipeline.jobs.JobSpecRepository;
+import dev.mlpipeline.jobs.JobTrace;
+import dev.mlpipeline.jobs.JobTracing;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.Trainer;
@@ -39,6 +41,9 @@ public class TrainingJobRunner implements JobHandler {
     @Inject
     RecentPipelines recent;
 
+    @Inject
+    JobTracing tracing;
+
     @Override
     public JobKind kind() {
         return JobKind.TRAINING;
@@ -51,13 +56,17 @@ public class TrainingJobRunner implements JobHandler {
      */
     @Override
     public Uni<Void> run(JobExecution execution) {
+        JobTrace trace = tracing.of(execution);
+        trace.phase(JobTrace.LOAD_DATA);
         String id = execution.jobId();
         return recorder.beforeRun("read the spec of job " + id, () -> specs.findSpec(JobKind.TRAINING, id))
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Training job", id))
+                .invoke(stored -> execution.modelType(stored.spec().modelType()))
                 .flatMap(stored -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(stored.datasetId()))
                         .flatMap(data -> Offload.run(workers, () -> {
                             TrainingSpec spec = stored.spec();
-                            TrainingResult result = Trainer.train(data.table(), data.types(), spec, execution, execution);
+                            TrainingResult result = Trainer.train(data.table(), data.types(), spec, trace.listener(execution), execution);
+                            trace.phase(JobTrace.STORE);
                             byte[] artifact = ArtifactCodec.serialize(result.pipeline());
                             String sha256 = ArtifactCodec.sha256(artifact);
                             recent.remember(sha256, result.pipeline());

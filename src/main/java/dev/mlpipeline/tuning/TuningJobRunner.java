@@ -24,6 +24,8 @@ import dev.mlpipeline.jobs.JobQueue;
 import dev.mlpipeline.jobs.JobRecorder;
 import dev.mlpipeline.jobs.JobSpecRepository;
 import dev.mlpipeline.jobs.JobSpecRepository.StoredSearch;
+import dev.mlpipeline.jobs.JobTrace;
+import dev.mlpipeline.jobs.JobTracing;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.CrossValidator;
@@ -70,6 +72,9 @@ public class TuningJobRunner implements JobHandler {
     @Inject
     RecentPipelines recent;
 
+    @Inject
+    JobTracing tracing;
+
     @Override
     public JobKind kind() {
         return JobKind.TUNING;
@@ -82,9 +87,11 @@ public class TuningJobRunner implements JobHandler {
      */
     @Override
     public Uni<Void> run(JobExecution execution) {
+        tracing.of(execution).phase(JobTrace.LOAD_DATA);
         String id = execution.jobId();
         return recorder.beforeRun("read the search of job " + id, () -> specs.findSearch(id))
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", id))
+                .invoke(search -> execution.modelType(search.stored().spec().modelType()))
                 // A job requeued after a shutdown starts its search again from the first trial.
                 .call(search -> recorder.beforeRun("clear the earlier trials of job " + id, () -> trials.deleteByJob(id)))
                 .flatMap(search -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(search.stored().datasetId()))
@@ -99,8 +106,11 @@ public class TuningJobRunner implements JobHandler {
         List<Map<String, Object>> configs = SearchSpace.GRID.equals(search.strategy())
                 ? space.grid() : space.sample(search.nIter(), base.randomSeed());
         AtomicInteger done = new AtomicInteger();
+        JobTrace trace = tracing.of(execution);
+        trace.phase(JobTrace.SEARCH);
         return Multi.createFrom().range(0, configs.size())
-                .onItem().transformToUni(i -> Offload.run(workers, () -> evaluate(execution, data, base, modelType, search, i, configs.get(i))))
+                .onItem().transformToUni(i -> Offload.run(workers, () -> trace.trial(i,
+                        () -> evaluate(execution, data, base, modelType, search, i, configs.get(i)))))
                 .merge(Math.max(1, workers.size()))
                 .onItem().transformToUniAndConcatenate(trial -> {
                     double progress = TRIALS_SHARE * done.incrementAndGet() / configs.size();
@@ -150,8 +160,10 @@ public class TuningJobRunner implements JobHandler {
 
     private JobQueue.Completion refit(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, TuningTrial best) {
         TrainingSpec spec = withHyperparameters(base, modelType.validate(SearchSpace.merge(base.hyperparameters(), best.params())));
+        JobTrace trace = tracing.of(execution);
         TrainingResult result = Trainer.train(data.table(), data.types(), spec,
-                f -> execution.onProgress(TRIALS_SHARE + (1 - TRIALS_SHARE) * f), execution);
+                trace.listener(f -> execution.onProgress(TRIALS_SHARE + (1 - TRIALS_SHARE) * f)), execution);
+        trace.phase(JobTrace.STORE);
         byte[] artifact = ArtifactCodec.serialize(result.pipeline());
         String sha256 = ArtifactCodec.sha256(artifact);
         recent.remember(sha256, result.pipeline());
