@@ -61,7 +61,7 @@ class GeneratedClientIT {
 
     @Test
     void theGeneratedClientRunsTheWholeFlow() throws Exception {
-        Dataset titanic = datasets.uploadDataset(new File("samples/titanic.csv"), "titanic");
+        Dataset titanic = datasets.uploadDataset(new File("samples/titanic.csv"), "titanic", null, null, null);
         assertTrue(titanic.getId().startsWith("ds_"), titanic.getId());
         assertEquals(891L, titanic.getRowCount());
         assertEquals(8, titanic.getColumnCount());
@@ -101,7 +101,7 @@ class GeneratedClientIT {
 
         PredictionResponse predicted = deployments.predict(List.of(
                 Map.of("Pclass", 3, "Sex", "male", "Age", 22, "SibSp", 1, "Parch", 0, "Fare", 7.25, "Embarked", "S"),
-                Map.of("Pclass", 1, "Sex", "female", "Age", 38, "SibSp", 1, "Parch", 0, "Fare", 71.2833, "Embarked", "C")));
+                Map.of("Pclass", 1, "Sex", "female", "Age", 38, "SibSp", 1, "Parch", 0, "Fare", 71.2833, "Embarked", "C")), null);
         assertEquals(2, predicted.getPredictions().size());
         assertEquals(2, predicted.getProbabilities().size());
         assertEquals(deployment.getId(), predicted.getDeploymentId());
