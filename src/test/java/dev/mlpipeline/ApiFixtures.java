@@ -1,11 +1,5 @@
 package dev.mlpipeline;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.anyOf;
-import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +9,12 @@ import dev.mlpipeline.common.Ids;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.anyOf;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What the HTTP tests do over and over, in one place: upload a dataset, submit a training or

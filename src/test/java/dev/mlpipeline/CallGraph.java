@@ -154,7 +154,7 @@ final class CallGraph {
         Set<String> seen = new HashSet<>();
         List<String> interfaces = new ArrayList<>();
         // superclass chain first (JVMS 5.4.3.3), then superinterfaces for default methods
-        for (String c = m.owner(); c != null; ) {
+        for (String c = m.owner(); c != null;) {
             Optional<ClassModel> cm = model(c);
             if (cm.isEmpty()) return null;
             if (declares(cm.get(), m.name(), m.desc())) return new MethodRef(c, m.name(), m.desc());
@@ -270,9 +270,7 @@ final class CallGraph {
             for (String[] sig : opaqueMethods(s)) reach(new MethodRef(cls, sig[0], sig[1]), from);
         }
         if (supers.contains("java/io/Serializable")) {
-            for (String[] hook : new String[][]{{"readObject", "(Ljava/io/ObjectInputStream;)V"},
-                    {"readResolve", "()Ljava/lang/Object;"}, {"readObjectNoData", "()V"},
-                    {"writeObject", "(Ljava/io/ObjectOutputStream;)V"}, {"writeReplace", "()Ljava/lang/Object;"}}) {
+            for (String[] hook : new String[][]{ { "readObject", "(Ljava/io/ObjectInputStream;)V" }, { "readResolve", "()Ljava/lang/Object;" }, { "readObjectNoData", "()V" }, { "writeObject", "(Ljava/io/ObjectOutputStream;)V" }, { "writeReplace", "()Ljava/lang/Object;" } }) {
                 reach(new MethodRef(cls, hook[0], hook[1]), from);
             }
         }
@@ -341,8 +339,7 @@ final class CallGraph {
             for (Method m : methods) {
                 int mod = m.getModifiers();
                 if (Modifier.isStatic(mod) || Modifier.isPrivate(mod)) continue;
-                out.add(new String[]{m.getName(),
-                        MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString()});
+                out.add(new String[]{ m.getName(), MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString() });
             }
             return out;
         });

@@ -45,10 +45,9 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
 import dev.mlpipeline.pipeline.ArtifactCodec;
 import dev.mlpipeline.pipeline.FittedPipeline;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -43,7 +43,7 @@ public class RequestGuard {
         router.route().order(Integer.MIN_VALUE).handler(this::check);
         // The router fails a request before any route runs when it cannot even normalize the path (a
         // malformed percent-encoding): its error handlers are the only place to answer those.
-        for (int status : new int[] {400, 404, 405, 413, 414, 431, 500}) {
+        for (int status : new int[]{ 400, 404, 405, 413, 414, 431, 500 }) {
             router.errorHandler(status, ctx -> unrouted(ctx, status));
         }
     }

@@ -38,8 +38,7 @@ public class SqlClientMeterFilter {
     /** The tag Quarkus puts on the Vert.x client metrics of every SQL client. */
     private static final String CLIENT_TYPE = "clientType";
 
-    private static final Predicate<Meter.Id> PER_CONNECTION_GAUGE =
-            id -> id.getType() == Meter.Type.GAUGE && "sql".equals(id.getTag(CLIENT_TYPE));
+    private static final Predicate<Meter.Id> PER_CONNECTION_GAUGE = id -> id.getType() == Meter.Type.GAUGE && "sql".equals(id.getTag(CLIENT_TYPE));
 
     @Produces
     @Singleton

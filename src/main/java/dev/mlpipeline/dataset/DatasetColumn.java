@@ -15,7 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "DatasetColumn")
 public record DatasetColumn(
         String name,
-        @Schema(enumeration = { "numeric", "categorical" }) String type,
+        @Schema(enumeration = {
+                "numeric", "categorical" }) String type,
         long missing,
         long distinct,
         @Schema(description = "false when distinct is an estimate") boolean distinctExact,

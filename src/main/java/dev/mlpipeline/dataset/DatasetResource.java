@@ -57,7 +57,8 @@ public class DatasetResource {
             headers = @Header(name = "Location", description = "URL of the new dataset", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(schema = @Schema(implementation = DatasetResponse.class),
                     examples = @ExampleObject(name = "titanic", summary = "samples/titanic.csv", value = OpenApiExamples.DATASET)))
-    @APIResponse(responseCode = "400", description = "Not a valid CSV dataset, the file part is missing, the separator cannot be told, or an option is invalid or contradicts the file (errors[] names the part)")
+    @APIResponse(responseCode = "400",
+            description = "Not a valid CSV dataset, the file part is missing, the separator cannot be told, or an option is invalid or contradicts the file (errors[] names the part)")
     @APIResponse(responseCode = "413", description = "Larger than the configured upload limit")
     @APIResponse(responseCode = "415", description = "Not a multipart/form-data request")
     public Uni<RestResponse<DatasetResponse>> uploadDataset(
@@ -65,8 +66,10 @@ public class DatasetResource {
                     description = "The CSV file") FileUpload file,
             @RestForm("name") @Schema(description = "Dataset name; default: the file name without .csv", maxLength = 255) String name,
             @RestForm("delimiter") @Schema(description = "`,` `;` `|` or `tab`; detected from the header and first lines when absent") String delimiter,
-            @RestForm("na_values") @Schema(description = "Values read as missing besides empty fields: a JSON array of strings or a comma-separated list; pandas' default list when absent") String naValues,
-            @RestForm("column_types") @Schema(description = "JSON object, column name to `numeric` or `categorical`, overriding inference") String columnTypes) {
+            @RestForm("na_values") @Schema(
+                    description = "Values read as missing besides empty fields: a JSON array of strings or a comma-separated list; pandas' default list when absent") String naValues,
+            @RestForm("column_types") @Schema(
+                    description = "JSON object, column name to `numeric` or `categorical`, overriding inference") String columnTypes) {
         if (file == null || file.uploadedFile() == null) {
             throw InvalidInputException.forField("file",
                     "the multipart part 'file' is missing: send the CSV as a file part named 'file' (curl -F file=@data.csv)");
@@ -110,7 +113,8 @@ public class DatasetResource {
     @APIResponse(responseCode = "400", description = "limit out of range (1..1000)")
     @APIResponse(responseCode = "404", description = "No such dataset")
     public Uni<DatasetPreviewResponse> previewDataset(@PathParam("id") String id,
-            @QueryParam("limit") @Parameter(description = "rows to return, 1..1000", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "20")) String limit) {
+            @QueryParam("limit") @Parameter(description = "rows to return, 1..1000",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "20")) String limit) {
         return service.previewDataset(id, Params.intParam("limit", limit, 20, 1, DatasetService.MAX_PREVIEW_ROWS));
     }
 

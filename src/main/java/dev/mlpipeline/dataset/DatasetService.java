@@ -18,23 +18,23 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.PayloadTooLargeException;
 import dev.mlpipeline.dataset.csv.ColumnProfile;
 import dev.mlpipeline.dataset.csv.CsvFormatException;
-import dev.mlpipeline.dataset.csv.CsvProfile;
 import dev.mlpipeline.dataset.csv.CsvOptionException;
 import dev.mlpipeline.dataset.csv.CsvOptions;
+import dev.mlpipeline.dataset.csv.CsvProfile;
 import dev.mlpipeline.dataset.csv.CsvProfiler;
 import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.dataset.csv.RecordCleaner;
-import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.dataset.dto.DatasetPreviewResponse;
+import dev.mlpipeline.pipeline.ColumnType;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Multi;

@@ -14,13 +14,12 @@ import java.util.function.Function;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
-
 import com.github.benmanes.caffeine.cache.AsyncLoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.dataset.csv.RecordCleaner;

@@ -14,8 +14,8 @@ import dev.mlpipeline.dataset.csv.CsvWarning;
 @Schema(name = "DatasetWarning", description = "How a column was read: values trimmed, values read as missing, why a type was chosen, a likely identifier")
 public record DatasetWarning(
         @Schema(description = "The column it is about; null for the whole file") String column,
-        @Schema(enumeration = { "trimmed", "missing_markers", "placeholders", "leading_zeros", "not_numeric",
-                "declared_type", "likely_identifier" }) String code,
+        @Schema(enumeration = {
+                "trimmed", "missing_markers", "placeholders", "leading_zeros", "not_numeric", "declared_type", "likely_identifier" }) String code,
         String message) {
 
     static DatasetWarning of(CsvWarning w) {

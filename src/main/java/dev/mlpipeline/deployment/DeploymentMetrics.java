@@ -38,10 +38,9 @@ public class DeploymentMetrics {
 
     static final long REFRESH_MILLIS = 1000;
 
-    private static final Duration[] LOAD_BUCKETS = {
-        Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-        Duration.ofSeconds(60) };
+    private static final Duration[] LOAD_BUCKETS = { Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration
+            .ofMillis(500), Duration
+                    .ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60) };
 
     @Inject
     MeterRegistry registry;

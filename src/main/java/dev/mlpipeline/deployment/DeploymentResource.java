@@ -39,8 +39,8 @@ import dev.mlpipeline.common.Params;
 import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
-import dev.mlpipeline.deployment.dto.PredictionRow;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
+import dev.mlpipeline.deployment.dto.PredictionRow;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/deployments")
@@ -90,7 +90,8 @@ public class DeploymentResource {
     @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values, with per-row reports",
             content = @Content(schema = @Schema(implementation = PredictionResponse.class),
                     examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION)))
-    @APIResponse(responseCode = "400", description = "Not an array of objects, empty, a value of the wrong type or infinite, a row with none of the model's features, or (strict) a missing feature or unseen value; errors[] names row and field, detail points to the schema endpoint")
+    @APIResponse(responseCode = "400",
+            description = "Not an array of objects, empty, a value of the wrong type or infinite, a row with none of the model's features, or (strict) a missing feature or unseen value; errors[] names row and field, detail points to the schema endpoint")
     @APIResponse(responseCode = "409", description = "No active deployment")
     @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows")
     @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica, or cannot be loaded here")
@@ -99,8 +100,10 @@ public class DeploymentResource {
                     schema = @Schema(type = SchemaType.ARRAY, implementation = PredictionRow.class, minItems = 1,
                             description = "Row objects: feature name → value"),
                     examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICT_REQUEST))) byte[] body,
-            @QueryParam("strict") @Parameter(description = "true: a missing feature or a categorical value matching no training level is a 400 listing them all; default from the deployment configuration",
-                    schema = @Schema(type = SchemaType.BOOLEAN)) String strict) throws java.io.IOException {
+            @QueryParam("strict") @Parameter(
+                    description = "true: a missing feature or a categorical value matching no training level is a 400 listing them all; default from the deployment configuration",
+                    schema = @Schema(type = SchemaType.BOOLEAN)) String strict)
+            throws java.io.IOException {
         // Read with one cached reader rather than the generic body reader: this is the hot path.
         return service.predict(ROWS_READER.readValue(body), Params.booleanParam("strict", strict));
     }

@@ -6,14 +6,13 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-
-import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.DomainException.FieldError;
 import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.PayloadTooLargeException;
 import dev.mlpipeline.common.Tracing;
 import dev.mlpipeline.common.UnavailableException;
@@ -59,7 +58,6 @@ public class DeploymentService {
 
     @Inject
     Tracing tracing;
-
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
     public record Deployed(Deployment deployment, boolean created) {

@@ -1,6 +1,5 @@
 package dev.mlpipeline.deployment;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -36,10 +36,9 @@ import io.opentelemetry.api.common.Attributes;
 public class PredictionMetrics {
 
     /** Histogram buckets: predictions take from tens of microseconds (one row) to seconds (10,000 rows). */
-    private static final Duration[] BUCKETS = {
-        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofNanos(2_500_000),
-        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5) };
+    private static final Duration[] BUCKETS = { Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration
+            .ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration
+                    .ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5) };
 
     @Inject
     MeterRegistry registry;

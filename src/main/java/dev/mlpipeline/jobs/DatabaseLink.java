@@ -27,7 +27,9 @@ final class DatabaseLink {
         LOST
     }
 
-    private enum State { UNKNOWN, UP, DOWN }
+    private enum State {
+        UNKNOWN, UP, DOWN
+    }
 
     private final LongSupplier nanoClock;
     private State state = State.UNKNOWN;

@@ -41,10 +41,9 @@ public class JobMetrics {
 
     private static final Logger LOG = Logger.getLogger(JobMetrics.class);
 
-    private static final Duration[] DURATION_BUCKETS = {
-        Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1),
-        Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1),
-        Duration.ofHours(2), Duration.ofHours(6) };
+    private static final Duration[] DURATION_BUCKETS = { Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration
+            .ofMinutes(1), Duration.ofMinutes(
+                    2), Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(6) };
 
     @Inject
     MeterRegistry registry;

@@ -71,7 +71,6 @@ public class JobScheduler {
     @Inject
     JobTracing tracing;
 
-
     private Map<JobKind, JobHandler> handlers;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicBoolean polling = new AtomicBoolean();
@@ -102,7 +101,7 @@ public class JobScheduler {
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
-        for (long timer : new long[] { pollTimer, heartbeatTimer, staleTimer }) {
+        for (long timer : new long[]{ pollTimer, heartbeatTimer, staleTimer }) {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
@@ -219,7 +218,8 @@ public class JobScheduler {
                     LOG.infof("Finished %s job %s in %d ms", kind.wireName(), jobId, (System.nanoTime() - started) / 1_000_000);
                     vertx.runOnContext(ignored -> poll());
                 })
-                .subscribe().with(ignored -> { }, failure -> LOG.errorf(failure, "Could not record the end of job %s", jobId));
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.errorf(failure, "Could not record the end of job %s", jobId));
     }
 
     private Uni<Void> onFailure(JobExecution execution, Throwable failure) {
@@ -274,7 +274,8 @@ public class JobScheduler {
                         }))
                 .collect().last()
                 .onTermination().invoke(() -> beating.set(false))
-                .subscribe().with(ignored -> { }, failure -> LOG.warn("Writing job heartbeats failed", failure));
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.warn("Writing job heartbeats failed", failure));
     }
 
     /** Records a statement that reached the database; when it is back after an outage, re-asserts this replica's jobs. */
@@ -339,7 +340,8 @@ public class JobScheduler {
                         })
                         .collect().last())
                 .collect().last()
-                .subscribe().with(ignored -> { }, failure -> {
+                .subscribe().with(ignored -> {
+                }, failure -> {
                     if (!unreachable(failure)) {
                         LOG.warn("Re-asserting this replica's jobs failed", failure);
                     }

@@ -80,7 +80,8 @@ public final class JobSpecs {
             if (!type.supports(task)) {
                 throw InvalidInputException.forField(r.task() == null ? "target_column" : "task", type.name()
                         + " does not support " + task.wireName() + (r.task() == null ? " (inferred from target column '"
-                                + r.targetColumn() + "'; set task to override)" : "") + "; it supports "
+                                + r.targetColumn() + "'; set task to override)" : "")
+                        + "; it supports "
                         + type.tasks().stream().map(Task::wireName).sorted().collect(Collectors.joining(", ")));
             }
             List<String> features = features(data, r.targetColumn(), r.featureColumns());

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import jakarta.inject.Singleton;
 
 /**
  * The bounded pool on which CPU-heavy work runs: model fitting, cross-validation, artifact

@@ -47,7 +47,7 @@ public final class CrossValidator {
          * @param score          its score on the validation rows
          */
         void onFold(Trainer.Prepared prepared, int fold, int[] trainRows, int[] validationRows, FittedPipeline pipeline,
-                    double score);
+                double score);
     }
 
     /**
@@ -197,7 +197,7 @@ public final class CrossValidator {
      * @throws TrainingCancelledException  when {@code cancel} fired
      */
     public static double[] crossValidate(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds,
-                                         String scoring, CancellationToken cancel) {
+            String scoring, CancellationToken cancel) {
         return crossValidate(table, types, spec, folds, scoring, cancel, null);
     }
 
@@ -214,7 +214,7 @@ public final class CrossValidator {
      * @return the score of each fold, in fold order
      */
     static double[] crossValidate(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds,
-                                  String scoring, CancellationToken cancel, FoldObserver observer) {
+            String scoring, CancellationToken cancel, FoldObserver observer) {
         CancellationToken ct = cancel == null ? CancellationToken.NONE : cancel;
         checkFoldRange(folds);
         Trainer.Prepared p = Trainer.prepare(table, types, spec);
@@ -245,7 +245,8 @@ public final class CrossValidator {
             // Positions in split order, so the fold-train rows keep the training split's (seeded) order.
             for (int pos = 0; pos < train.length; pos++) {
                 if (inValidation[pos]) valRows[b++] = train[pos];
-                else fitRows[a++] = train[pos];
+                else
+                    fitRows[a++] = train[pos];
             }
             FittedPipeline pipeline = Trainer.fit(p, fitRows, spec.randomSeed(), ProgressListener.NONE, ct);
             scores[f] = Trainer.score(p, pipeline, valRows, scoring);

@@ -8,10 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import smile.classification.Classifier;
 import smile.classification.DecisionTree;
-import smile.data.Tuple;
-import smile.regression.Regression;
 import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
+import smile.data.Tuple;
 import smile.data.formula.Formula;
 import smile.data.measure.NominalScale;
 import smile.data.type.DataTypes;
@@ -23,6 +22,7 @@ import smile.data.vector.ValueVector;
 import smile.math.MathEx;
 import smile.model.cart.Loss;
 import smile.model.cart.SplitRule;
+import smile.regression.Regression;
 import smile.regression.RegressionTree;
 import smile.util.IterativeAlgorithmController;
 
@@ -80,7 +80,7 @@ final class Estimators {
      * @return the fitted estimator
      */
     static Estimator fit(String modelType, Task task, Data data, Map<String, Object> params, long seed,
-                         ProgressListener progress, CancellationToken cancel) {
+            ProgressListener progress, CancellationToken cancel) {
         boolean cls = task == Task.CLASSIFICATION;
         return switch (modelType) {
             case ModelCatalog.LOGISTIC_REGRESSION -> logistic(data, params);
@@ -90,7 +90,7 @@ final class Estimators {
                     : boostRegressor(data, params, seed, progress, cancel);
             case ModelCatalog.DECISION_TREE -> cls ? treeClassifier(data, params) : treeRegressor(data, params);
             case ModelCatalog.LINEAR_REGRESSION, ModelCatalog.RIDGE, ModelCatalog.LASSO ->
-                    leastSquares(modelType, data, params, cancel);
+                leastSquares(modelType, data, params, cancel);
             default -> throw new IllegalArgumentException("unknown model type " + modelType);
         };
     }
@@ -269,7 +269,7 @@ final class Estimators {
     }
 
     private static Estimator forestClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
-                                              CancellationToken cancel) {
+            CancellationToken cancel) {
         TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.classification.RandomForest.TrainingStatus>(trees, progress, cancel)) {
@@ -282,7 +282,7 @@ final class Estimators {
     }
 
     private static Estimator forestRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
-                                             CancellationToken cancel) {
+            CancellationToken cancel) {
         TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.regression.RandomForest.TrainingStatus>(trees, progress, cancel)) {
@@ -300,7 +300,7 @@ final class Estimators {
     }
 
     private static Estimator boostClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
-                                             CancellationToken cancel) {
+            CancellationToken cancel) {
         TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.classification.GradientTreeBoost.TrainingStatus>(trees, progress, cancel)) {
@@ -315,7 +315,7 @@ final class Estimators {
     }
 
     private static Estimator boostRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
-                                            CancellationToken cancel) {
+            CancellationToken cancel) {
         TreeColumns tc = TreeColumns.of(d);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.regression.GradientTreeBoost.TrainingStatus>(trees, progress, cancel)) {

@@ -17,5 +17,5 @@ import java.util.List;
  * @param imputedWith the value a missing feature is replaced with (a Double or a level)
  */
 public record FeatureSchema(String name, ColumnType type, List<String> levels, Double min, Double max,
-                            Double missingRate, Object imputedWith) {
+        Double missingRate, Object imputedWith) {
 }

@@ -30,8 +30,8 @@ public final class FittedPipeline implements Serializable {
     private final List<Map<String, Object>> sampleRows;
 
     FittedPipeline(String modelType, Task task, String targetColumn, Map<String, Object> hyperparameters,
-                   PreprocessingSpec preprocessing, Preprocessor preprocessor, Estimator estimator, List<Object> labels,
-                   List<Map<String, Object>> sampleRows) {
+            PreprocessingSpec preprocessing, Preprocessor preprocessor, Estimator estimator, List<Object> labels,
+            List<Map<String, Object>> sampleRows) {
         this.modelType = modelType;
         this.task = task;
         this.targetColumn = targetColumn;

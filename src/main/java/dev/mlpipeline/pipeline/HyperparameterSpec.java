@@ -17,7 +17,7 @@ import java.util.List;
  * @param description  user-facing explanation, including why the default was chosen
  */
 public record HyperparameterSpec(String name, Type type, Object defaultValue, Number min, Number max,
-                                 List<String> choices, boolean nullable, String description) {
+        List<String> choices, boolean nullable, String description) {
 
     /** Value types. */
     public enum Type {

@@ -157,8 +157,8 @@ final class LeastSquares {
         double max = 0;
         for (int i = 0; i < k; i++) max = Math.max(max, s[i]);
         double threshold = cutoff >= 0 ? cutoff * max : -cutoff;
-        DMatrixRMaj ut = svd.getU(null, true);                 // k x n
-        DMatrixRMaj v = svd.getV(null, false);                 // p x k
+        DMatrixRMaj ut = svd.getU(null, true); // k x n
+        DMatrixRMaj v = svd.getV(null, false); // p x k
         DMatrixRMaj uty = new DMatrixRMaj(k, 1);
         CommonOps_DDRM.mult(ut, DMatrixRMaj.wrap(n, 1, yc), uty);
         for (int i = 0; i < k; i++) {
@@ -217,7 +217,7 @@ final class LeastSquares {
         double[] norm = new double[p];
         for (int j = 0; j < p; j++) norm[j] = dot(col[j], col[j]);
         double[] w = new double[p];
-        double[] r = yc.clone();              // residual y - Xw, with w = 0
+        double[] r = yc.clone(); // residual y - Xw, with w = 0
         double dwTol = tol;
         double gapTol = tol * dot(yc, yc);
         double gap = gapTol + 1.0;

@@ -155,7 +155,7 @@ public final class Metrics {
             r += rc;
             f += pc + rc == 0 ? 0 : 2 * pc * rc / (pc + rc);
         }
-        return classes == 0 ? new double[3] : new double[]{p / classes, r / classes, f / classes};
+        return classes == 0 ? new double[3] : new double[]{ p / classes, r / classes, f / classes };
     }
 
     /** Area under the ROC curve of "class c vs rest" (Mann-Whitney, ties count half). NaN when only one side is present. */

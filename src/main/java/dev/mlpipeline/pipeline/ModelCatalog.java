@@ -72,7 +72,8 @@ public final class ModelCatalog {
                 number("tol", 1e-4, 1e-12, 1.0,
                         "Convergence tolerance of L-BFGS; 1e-4 like scikit-learn's default tol (Smile's own "
                                 + "default is 1e-5, which about doubles the iterations on adult for the same "
-                                + "accuracy).")), true, null));
+                                + "accuracy).")),
+                true, null));
 
         out.add(new ModelType(RANDOM_FOREST, both, List.of(
                 integer("n_trees", 100, 1, 5000, false,
@@ -92,7 +93,8 @@ public final class ModelCatalog {
                                 + "regression (max_features=1.0). Values above p are clamped to p."),
                 number("subsample", 1.0, 0.01, 1.0,
                         "Fraction of rows per tree: 1.0 = bootstrap sample with replacement (scikit-learn's "
-                                + "default), below 1.0 = sampling without replacement.")), true, null));
+                                + "default), below 1.0 = sampling without replacement.")),
+                true, null));
 
         out.add(new ModelType(GRADIENT_BOOSTING, both, List.of(
                 integer("n_trees", 100, 1, 5000, false,
@@ -106,13 +108,15 @@ public final class ModelCatalog {
                         "Minimum samples in a leaf; 1 like scikit-learn (Smile's own default is 5)."),
                 number("subsample", 1.0, 0.01, 1.0,
                         "Fraction of rows drawn (without replacement) for each tree; 1.0 like scikit-learn "
-                                + "(Smile's own default is 0.7: stochastic boosting).")), true, null));
+                                + "(Smile's own default is 0.7: stochastic boosting).")),
+                true, null));
 
         out.add(new ModelType(DECISION_TREE, both, List.of(
                 integer("max_depth", null, 1, 1000, true,
                         "Maximum depth (split levels); null = unlimited, scikit-learn's default."),
                 integer("min_samples_leaf", 1, 1, 100_000, false,
-                        "Minimum samples in a leaf; 1 like scikit-learn (Smile's own default is 5).")), true, null));
+                        "Minimum samples in a leaf; 1 like scikit-learn (Smile's own default is 5).")),
+                true, null));
 
         out.add(new ModelType(LINEAR_REGRESSION, reg, List.of(), true, null));
         out.add(new ModelType(RIDGE, reg, List.of(
@@ -121,7 +125,8 @@ public final class ModelCatalog {
                                 + "scikit-learn's Ridge objective: lambda is scikit-learn's alpha, and the default 1.0 "
                                 + "equals alpha=1. Solved like scikit-learn's solver='cholesky' (normal equations, "
                                 + "SVD when they are singular). Constant training columns are dropped before "
-                                + "fitting.")), true, null));
+                                + "fitting.")),
+                true, null));
         out.add(new ModelType(LASSO, reg, List.of(
                 number("lambda", 1.0, 0.0, 1e12,
                         "L1 penalty: minimises (1/(2n)) * ||y - Xw - b||^2 + lambda * ||w||_1 (intercept not "
@@ -134,7 +139,8 @@ public final class ModelCatalog {
                 number("tol", 1e-4, 1e-12, 1.0,
                         "Stopping tolerance with scikit-learn's meaning: once a pass changes no coefficient by more "
                                 + "than tol times the largest coefficient, the duality gap is checked, and the fit "
-                                + "stops when it is below tol * ||y - mean(y)||^2; 1e-4 like scikit-learn.")), true, null));
+                                + "stops when it is below tol * ||y - mean(y)||^2; 1e-4 like scikit-learn.")),
+                true, null));
         return List.copyOf(out);
     }
 }

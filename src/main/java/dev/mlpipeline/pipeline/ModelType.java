@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * @param detail          null when available; otherwise why not and how to fix it
  */
 public record ModelType(String name, Set<Task> tasks, List<HyperparameterSpec> hyperparameters,
-                        boolean available, String detail) {
+        boolean available, String detail) {
 
     /** Makes the collections immutable. */
     public ModelType {

@@ -15,5 +15,5 @@ import java.util.Map;
  *                         (they encode as all zeros), in feature order
  */
 public record Prediction(List<Object> predictions, List<Map<String, Double>> probabilities,
-                         List<List<String>> missingColumns, List<Map<String, Object>> unseenCategories) {
+        List<List<String>> missingColumns, List<Map<String, Object>> unseenCategories) {
 }

@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  * @param encoding              categorical encoding
  */
 public record PreprocessingSpec(NumericImputation numericImputation, Double numericFillValue,
-                                CategoricalImputation categoricalImputation, String categoricalFillValue,
-                                Scaling scaling, Encoding encoding) implements java.io.Serializable {
+        CategoricalImputation categoricalImputation, String categoricalFillValue,
+        Scaling scaling, Encoding encoding) implements java.io.Serializable {
 
     @java.io.Serial
     private static final long serialVersionUID = 1L;
@@ -99,7 +99,8 @@ public record PreprocessingSpec(NumericImputation numericImputation, Double nume
             }
             if (nv instanceof Number n && !(nv instanceof BigDecimal)) nfill = n.doubleValue();
             else if (nv instanceof BigDecimal bd) nfill = bd.doubleValue();
-            else throw new PipelineValidationException("preprocessing.numeric_fill_value", "must be a number");
+            else
+                throw new PipelineValidationException("preprocessing.numeric_fill_value", "must be a number");
         }
         String cfill = null;
         Object cv = map.get("categorical_fill_value");

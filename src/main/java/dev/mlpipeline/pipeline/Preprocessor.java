@@ -40,8 +40,8 @@ final class Preprocessor implements Serializable {
     private final double[] missingRate;
 
     private Preprocessor(List<FeatureInfo> features, double[] numericFill, String[] categoricalFill, double[] center,
-                         double[] scale, List<Map<String, Integer>> levelIndex, int[] offset, int width, double[] min,
-                         double[] max, double[] missingRate) {
+            double[] scale, List<Map<String, Integer>> levelIndex, int[] offset, int width, double[] min,
+            double[] max, double[] missingRate) {
         this.features = features;
         this.numericFill = numericFill;
         this.categoricalFill = categoricalFill;
@@ -229,7 +229,7 @@ final class Preprocessor implements Serializable {
     int[][] featureBlocks() {
         int[][] out = new int[features.size()][];
         for (int j = 0; j < out.length; j++) {
-            out[j] = new int[]{offset[j], levelIndex.get(j) == null ? -1 : features.get(j).categories().size()};
+            out[j] = new int[]{ offset[j], levelIndex.get(j) == null ? -1 : features.get(j).categories().size() };
         }
         return out;
     }

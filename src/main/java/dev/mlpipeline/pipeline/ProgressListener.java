@@ -4,7 +4,8 @@ package dev.mlpipeline.pipeline;
 @FunctionalInterface
 public interface ProgressListener {
     /** A listener that ignores progress. */
-    ProgressListener NONE = fraction -> { };
+    ProgressListener NONE = fraction -> {
+    };
 
     /** @param fraction completed fraction in [0, 1], non-decreasing */
     void onProgress(double fraction);

@@ -157,7 +157,8 @@ final class SparseLogistic {
             if (gradient) {
                 gr = gradients[r];
                 if (gr == null) gradients[r] = gr = new double[dim()];
-                else Arrays.fill(gr, 0.0);
+                else
+                    Arrays.fill(gr, 0.0);
             }
             double sum = 0;
             int p = x.cols();

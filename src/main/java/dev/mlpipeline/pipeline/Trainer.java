@@ -92,7 +92,7 @@ public final class Trainer {
      * @throws TrainingCancelledException  when {@code cancel} fired
      */
     public static TrainingResult train(Table table, Map<String, ColumnType> types, TrainingSpec spec,
-                                       ProgressListener progress, CancellationToken cancel) {
+            ProgressListener progress, CancellationToken cancel) {
         ProgressListener pl = progress == null ? ProgressListener.NONE : progress;
         CancellationToken ct = cancel == null ? CancellationToken.NONE : cancel;
         pl.onPhase(PHASE_FIT);
@@ -133,8 +133,8 @@ public final class Trainer {
 
     /** A validated request with its parsed rows (only rows with a target value). */
     record Prepared(ModelType modelType, Task task, String target, Map<String, Object> params,
-                    PreprocessingSpec preprocessing, List<String> features, List<ColumnType> featureTypes,
-                    List<Object[]> cells, int[] yClass, double[] yValue, List<Object> labels) {
+            PreprocessingSpec preprocessing, List<String> features, List<ColumnType> featureTypes,
+            List<Object[]> cells, int[] yClass, double[] yValue, List<Object> labels) {
 
         int rows() {
             return cells.size();
@@ -149,13 +149,13 @@ public final class Trainer {
         if (spec.modelType() == null) throw new PipelineValidationException("model_type", "model_type is required");
         ModelType modelType = ModelCatalog.find(spec.modelType()).orElseThrow(() -> new PipelineValidationException(
                 "model_type", "unknown model_type '" + spec.modelType() + "'; available: "
-                + String.join(", ", ModelCatalog.all().stream().map(ModelType::name).toList())));
+                        + String.join(", ", ModelCatalog.all().stream().map(ModelType::name).toList())));
         Task task = spec.task();
         if (task == null) throw new PipelineValidationException("task", "task is required");
         if (!modelType.supports(task)) {
             throw new PipelineValidationException("model_type", modelType.name() + " does not support "
                     + task.wireName() + "; models for " + task.wireName() + ": " + String.join(", ",
-                    ModelCatalog.all().stream().filter(m -> m.supports(task)).map(ModelType::name).toList()));
+                            ModelCatalog.all().stream().filter(m -> m.supports(task)).map(ModelType::name).toList()));
         }
         if (!modelType.available()) throw new ModelUnavailableException(modelType.name() + ": " + modelType.detail());
         Map<String, Object> params = modelType.validate(spec.hyperparameters());

@@ -16,6 +16,6 @@ import java.util.Map;
  * @param randomSeed      seed for the split and for randomised models
  */
 public record TrainingSpec(String modelType, Task task, String targetColumn, List<String> featureColumns,
-                           Map<String, Object> hyperparameters, PreprocessingSpec preprocessing, double testSize,
-                           long randomSeed) {
+        Map<String, Object> hyperparameters, PreprocessingSpec preprocessing, double testSize,
+        long randomSeed) {
 }

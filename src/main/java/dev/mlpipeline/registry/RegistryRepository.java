@@ -159,7 +159,7 @@ class RegistryRepository {
      */
     Multi<Row> stream(String sql, Tuple args) {
         return Multi.createFrom().resourceFromUni(() -> pool.getConnection().map(Cursor::new),
-                        cursor -> cursor.open(sql, args))
+                cursor -> cursor.open(sql, args))
                 .withFinalizer(Cursor::release);
     }
 

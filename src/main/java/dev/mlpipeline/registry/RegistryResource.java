@@ -28,8 +28,8 @@ import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.registry.dto.ModelEntryResponse;
 import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
-import dev.mlpipeline.registry.dto.ModelVersionSchemaResponse;
 import dev.mlpipeline.registry.dto.ModelVersionResponse;
+import dev.mlpipeline.registry.dto.ModelVersionSchemaResponse;
 import dev.mlpipeline.registry.dto.NextVersionResponse;
 import dev.mlpipeline.registry.dto.RegistryStatsResponse;
 import io.smallrye.mutiny.Multi;
@@ -59,16 +59,18 @@ public class RegistryResource {
                     + "(dataset_id, model_type); `latest_version` is the newest listed version. `versions_limit` keeps only "
                     + "the newest versions of each entry (a page of 20 entries is then 20 x versions_limit versions).")
     @APIResponse(responseCode = "200", description = "The entries",
-            headers = {
-                    @Header(name = NEXT_CURSOR, description = "Cursor of the next page; absent on the last page", schema = @Schema(type = SchemaType.STRING)),
-                    @Header(name = "Link", description = "<…?cursor=…>; rel=\"next\" while more entries follow", schema = @Schema(type = SchemaType.STRING)) },
+            headers = { @Header(name = NEXT_CURSOR, description = "Cursor of the next page; absent on the last page",
+                    schema = @Schema(type = SchemaType.STRING)), @Header(name = "Link", description = "<…?cursor=…>; rel=\"next\" while more entries follow",
+                            schema = @Schema(type = SchemaType.STRING)) },
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ModelEntryResponse.class)))
     @APIResponse(responseCode = "400", description = "A bad `limit`, `cursor`, `source` or `versions_limit`")
     public RestMulti<ModelEntryResponse> listModels(
             @QueryParam("dataset_id") @Parameter(description = "Only this dataset") String datasetId,
             @QueryParam("model_type") @Parameter(description = "Only this model type") String modelType,
-            @QueryParam("source") @Parameter(description = "Only versions of this job kind", schema = @Schema(type = SchemaType.STRING, enumeration = { "training", "tuning" })) String source,
-            @QueryParam("limit") @Parameter(description = "Entries per page, 1..1000; absent: all", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) String limit,
+            @QueryParam("source") @Parameter(description = "Only versions of this job kind",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = { "training", "tuning" })) String source,
+            @QueryParam("limit") @Parameter(description = "Entries per page, 1..1000; absent: all",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) String limit,
             @QueryParam("cursor") @Parameter(description = "The X-Next-Cursor of the previous page") String cursor,
             @QueryParam("versions_limit") @Parameter(description = "At most this many versions per entry, its newest ones, "
                     + "1..100000; absent: all of them", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100000")) String versionsLimit,

@@ -5,8 +5,8 @@ import jakarta.inject.Inject;
 
 import dev.mlpipeline.deployment.ModelCache;
 import dev.mlpipeline.deployment.ModelLoader;
-import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.deployment.RecentPipelines;
+import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
 import dev.mlpipeline.registry.dto.ModelVersionSchemaResponse;

@@ -31,7 +31,8 @@ public class ModelTypeResource {
     }
 
     @Schema(name = "Hyperparameter")
-    public record HyperparameterResponse(String name, @Schema(enumeration = { "integer", "number", "boolean", "choice" }) String type,
+    public record HyperparameterResponse(String name, @Schema(enumeration = {
+            "integer", "number", "boolean", "choice" }) String type,
             @JsonProperty("default") @Schema(description = "Default value (null = unlimited where nullable)") Object defaultValue,
             @Schema(nullable = true) Number min, @Schema(nullable = true) Number max,
             @Schema(description = "The values of a choice", nullable = true) List<String> choices, boolean nullable, String description) {

@@ -3,8 +3,8 @@ package dev.mlpipeline.training;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.deployment.RecentPipelines;
 import dev.mlpipeline.jobs.JobExecution;

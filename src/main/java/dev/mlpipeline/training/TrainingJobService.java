@@ -7,11 +7,10 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
-import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetRepository;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.jobs.JobFilter;

@@ -34,7 +34,8 @@ import dev.mlpipeline.tuning.dto.TuningJobResponse;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/tuning/jobs")
-@Tag(name = "Tuning jobs", description = "Advanced training with tuning: hyperparameter search with cross-validation; the best configuration becomes a model version")
+@Tag(name = "Tuning jobs",
+        description = "Advanced training with tuning: hyperparameter search with cross-validation; the best configuration becomes a model version")
 @Produces(MediaType.APPLICATION_JSON)
 public class TuningJobResource {
 
@@ -53,7 +54,8 @@ public class TuningJobResource {
     @APIResponse(responseCode = "415", description = "Not application/json")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = CreateTuningJobRequest.class),
-            examples = @ExampleObject(name = "titanic", summary = "A grid search over gradient boosting on samples/titanic.csv", value = OpenApiExamples.CREATE_TUNING_JOB)))
+            examples = @ExampleObject(name = "titanic", summary = "A grid search over gradient boosting on samples/titanic.csv",
+                    value = OpenApiExamples.CREATE_TUNING_JOB)))
     public Uni<RestResponse<TuningJobResponse>> createTuningJob(CreateTuningJobRequest request) {
         return service.createTuningJob(request).map(job -> RestResponse.ResponseBuilder
                 .<TuningJobResponse>accepted().location(URI.create("/api/tuning/jobs/" + job.id))

@@ -11,9 +11,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.DatabaseOutage;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.dataset.DatasetTables.LoadedTable;
 import dev.mlpipeline.deployment.RecentPipelines;

@@ -6,13 +6,12 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-
-import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.ConflictException;
 import dev.mlpipeline.common.Ids;
 import dev.mlpipeline.common.InvalidInputException;
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.NotFoundException;
+import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetRepository;
 import dev.mlpipeline.dataset.DatasetTables;
 import dev.mlpipeline.dataset.DatasetTables.LoadedTable;

@@ -1,8 +1,5 @@
 package dev.mlpipeline.common;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -18,6 +15,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.ConfigMapping;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every key of {@link MlpipelineConfig} is documented: in the README's configuration table and in

@@ -1,17 +1,5 @@
 package dev.mlpipeline.common;
 
-import static dev.mlpipeline.common.TelemetryFixtures.IRIS_ROWS;
-import static dev.mlpipeline.common.TelemetryFixtures.exposed;
-import static dev.mlpipeline.common.TelemetryFixtures.sample;
-import static dev.mlpipeline.common.TelemetryFixtures.scrape;
-import static dev.mlpipeline.common.TelemetryFixtures.trainIrisTree;
-import static dev.mlpipeline.common.TelemetryFixtures.upload;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +12,18 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import static dev.mlpipeline.common.TelemetryFixtures.IRIS_ROWS;
+import static dev.mlpipeline.common.TelemetryFixtures.exposed;
+import static dev.mlpipeline.common.TelemetryFixtures.sample;
+import static dev.mlpipeline.common.TelemetryFixtures.scrape;
+import static dev.mlpipeline.common.TelemetryFixtures.trainIrisTree;
+import static dev.mlpipeline.common.TelemetryFixtures.upload;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The service's own metrics at {@code /q/metrics}, and a clean exposition. */
 @QuarkusTest
@@ -75,8 +75,8 @@ class MetricsTest {
         trainIrisTree(upload("iris.csv"));
 
         // The counts are read from PostgreSQL on a timer (every 500 ms in tests), not per scrape.
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                sample(scrape(), "mlpipeline_jobs", Map.of("kind", "training", "status", "COMPLETED")) >= completedBefore + 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> sample(scrape(), "mlpipeline_jobs", Map.of("kind", "training", "status", "COMPLETED")) >= completedBefore + 1);
         await().atMost(Duration.ofSeconds(5)).until(() -> sample(scrape(), "mlpipeline_job_duration_seconds_count",
                 Map.of("kind", "training", "model_type", "DecisionTree", "outcome", "completed")) == timedBefore + 1);
         String after = scrape();

@@ -1,5 +1,13 @@
 package dev.mlpipeline.common;
 
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,14 +17,6 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.Test;
-
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 
 /** Health, OpenAPI, Swagger UI, metrics and the problem+json shape of framework errors. */
 @QuarkusTest
@@ -73,9 +73,11 @@ class OperationsTest {
                     if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
                         String where = response.getKey() + " of " + op.getKey() + " " + path.getKey();
                         @SuppressWarnings("unchecked")
-                        Map<String, Map<String, Map<String, Object>>> content = (Map<String, Map<String, Map<String, Object>>>) response.getValue().get("content");
+                        Map<String, Map<String, Map<String, Object>>> content = (Map<String, Map<String, Map<String, Object>>>) response.getValue()
+                                .get("content");
                         assertTrue(content != null && content.containsKey("application/problem+json"), "problem+json content of " + where);
-                        assertTrue(String.valueOf(content.get("application/problem+json").get("schema").get("$ref")).endsWith("/Problem"), "Problem schema of " + where);
+                        assertTrue(String.valueOf(content.get("application/problem+json").get("schema").get("$ref")).endsWith("/Problem"),
+                                "Problem schema of " + where);
                         errors++;
                     }
                 }

@@ -1,8 +1,5 @@
 package dev.mlpipeline.common;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +15,9 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The double completion seen after a database outage ("Result is already complete", uncaught): a

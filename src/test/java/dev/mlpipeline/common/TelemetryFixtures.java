@@ -1,9 +1,5 @@
 package dev.mlpipeline.common;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.File;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -14,6 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.restassured.http.ContentType;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Upload, train, deploy and read {@code /q/metrics}, for the tracing and metrics tests. */
 final class TelemetryFixtures {
@@ -32,8 +32,8 @@ final class TelemetryFixtures {
     /** Submits a job to {@code path} and waits until it is COMPLETED. */
     static String completed(String path, String body) {
         String id = given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() ->
-                List.of("COMPLETED", "FAILED", "CANCELLED").contains(given().get(path + "/" + id).then().extract().path("status")));
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100))
+                .until(() -> List.of("COMPLETED", "FAILED", "CANCELLED").contains(given().get(path + "/" + id).then().extract().path("status")));
         assertEquals("COMPLETED", given().get(path + "/" + id).then().extract().path("status"),
                 () -> given().get(path + "/" + id).then().extract().path("error"));
         return id;
@@ -53,7 +53,7 @@ final class TelemetryFixtures {
         ThreadLocalRandom.current().nextBytes(span);
         String traceId = hex.formatHex(trace);
         String spanId = hex.formatHex(span);
-        return new String[] { "00-" + traceId + "-" + spanId + "-01", traceId, spanId };
+        return new String[]{ "00-" + traceId + "-" + spanId + "-01", traceId, spanId };
     }
 
     static String scrape() {

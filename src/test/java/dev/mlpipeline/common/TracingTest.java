@@ -1,17 +1,5 @@
 package dev.mlpipeline.common;
 
-import static dev.mlpipeline.common.TelemetryFixtures.IRIS_ROWS;
-import static dev.mlpipeline.common.TelemetryFixtures.completed;
-import static dev.mlpipeline.common.TelemetryFixtures.trainIrisTree;
-import static dev.mlpipeline.common.TelemetryFixtures.traceparent;
-import static dev.mlpipeline.common.TelemetryFixtures.upload;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +21,18 @@ import io.quarkus.opentelemetry.runtime.exporter.otlp.tracing.LateBoundSpanProce
 import io.quarkus.opentelemetry.runtime.exporter.otlp.tracing.RemoveableLateBoundSpanProcessor;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import static dev.mlpipeline.common.TelemetryFixtures.IRIS_ROWS;
+import static dev.mlpipeline.common.TelemetryFixtures.completed;
+import static dev.mlpipeline.common.TelemetryFixtures.traceparent;
+import static dev.mlpipeline.common.TelemetryFixtures.trainIrisTree;
+import static dev.mlpipeline.common.TelemetryFixtures.upload;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Tracing: the caller's {@code traceparent} is continued by the request's span, and the service's own

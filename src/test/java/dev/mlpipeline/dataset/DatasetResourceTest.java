@@ -1,19 +1,5 @@
 package dev.mlpipeline.dataset;
 
-import static dev.mlpipeline.ApiFixtures.submitTraining;
-import static dev.mlpipeline.ApiFixtures.upload;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.nullValue;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.File;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +16,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.mlpipeline.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.upload;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** Dataset upload, listing, preview and deletion over HTTP; {@link DatasetResourceIT} reruns it on the packaged jar. */
 @QuarkusTest
 class DatasetResourceTest {
@@ -39,12 +39,7 @@ class DatasetResourceTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "customers.csv, 7043, 20, 3ffa1d4c4b7a8aaf30b29a9d30a28822ffb22e94c50949db1c778a3535317392, TotalCharges, numeric, 11",
-            "titanic.csv, 891, 8, b65912d43b252afd8ce1d6a3f7005baf3487f022d79cf958ca401ef9edd401f5, Age, numeric, 177",
-            "iris.csv, 150, 5, 9cc1c345c71bcc9b486b74cbf6063fa66f4bb5e0f603a4b3c3471ec2e5e8e355, species, categorical, 0",
-            "california_housing.csv, 20640, 10, 8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d163300022a685e, total_bedrooms, numeric, 207",
-            "adult.csv, 32561, 15, 5138b5b5c98caed85f1d168fa268339cfe6e9d033c3957515ab3a00396877174, workclass, categorical, 1836"
+    @CsvSource({ "customers.csv, 7043, 20, 3ffa1d4c4b7a8aaf30b29a9d30a28822ffb22e94c50949db1c778a3535317392, TotalCharges, numeric, 11", "titanic.csv, 891, 8, b65912d43b252afd8ce1d6a3f7005baf3487f022d79cf958ca401ef9edd401f5, Age, numeric, 177", "iris.csv, 150, 5, 9cc1c345c71bcc9b486b74cbf6063fa66f4bb5e0f603a4b3c3471ec2e5e8e355, species, categorical, 0", "california_housing.csv, 20640, 10, 8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d163300022a685e, total_bedrooms, numeric, 207", "adult.csv, 32561, 15, 5138b5b5c98caed85f1d168fa268339cfe6e9d033c3957515ab3a00396877174, workclass, categorical, 1836"
     })
     void uploadsEverySampleWithItsManifestFacts(String file, long rows, int columns, String sha256,
             String column, String type, long missing) {

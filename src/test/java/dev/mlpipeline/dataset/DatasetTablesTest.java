@@ -1,14 +1,5 @@
 package dev.mlpipeline.dataset;
 
-import dev.mlpipeline.dataset.csv.CsvFormat;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,8 +21,16 @@ import org.junit.jupiter.api.Test;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.DatasetTables.LoadedTable;
+import dev.mlpipeline.dataset.csv.CsvFormat;
 import dev.mlpipeline.pipeline.ColumnType;
 import io.smallrye.mutiny.Uni;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The parsed-dataset cache without a server: one parse per dataset under concurrency, eviction by CSV bytes. */
 class DatasetTablesTest {

@@ -9,21 +9,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.CancellationToken;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.pipeline.ModelCatalog;
 import dev.mlpipeline.pipeline.ModelType;
 import dev.mlpipeline.pipeline.PreprocessingSpec;
+import dev.mlpipeline.pipeline.ProgressListener;
 import dev.mlpipeline.pipeline.Table;
 import dev.mlpipeline.pipeline.Task;
 import dev.mlpipeline.pipeline.Trainer;
 import dev.mlpipeline.pipeline.TrainingSpec;
-import dev.mlpipeline.pipeline.CancellationToken;
-import dev.mlpipeline.pipeline.ProgressListener;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,10 +63,10 @@ class ArtifactClassesTest {
     private static List<FittedPipeline> oneOfEach() {
         List<String> columns = List.of("x", "colour", "flag", "label", "amount");
         List<String[]> rows = new ArrayList<>();
-        String[] colours = {"red", "green", "blue"};
+        String[] colours = { "red", "green", "blue" };
         for (int i = 0; i < 60; i++) {
-            rows.add(new String[]{Double.toString(i * 0.37 % 5), colours[i % 3], i % 4 == 0 ? "" : Integer.toString(i % 2),
-                    i % 3 == 0 ? "a" : i % 3 == 1 ? "b" : "c", Double.toString(i * 1.5 + (i % 3) * 4)});
+            rows.add(new String[]{ Double.toString(i * 0.37 % 5), colours[i % 3], i % 4 == 0 ? "" : Integer.toString(i % 2), i % 3 == 0 ? "a" : i % 3 == 1 ? "b"
+                    : "c", Double.toString(i * 1.5 + (i % 3) * 4) });
         }
         Table table = new Table(columns, rows);
         Map<String, ColumnType> types = Map.of("x", ColumnType.NUMERIC, "colour", ColumnType.CATEGORICAL,

@@ -1,9 +1,5 @@
 package dev.mlpipeline.deployment;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -29,6 +25,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.mlpipeline.ApiFixtures;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two replicas of the packaged service on one PostgreSQL: a deploy on one is served by the other

@@ -1,5 +1,25 @@
 package dev.mlpipeline.deployment;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.mlpipeline.TestDatabase;
+import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.FittedPipeline;
+import dev.mlpipeline.pipeline.Prediction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
 import static dev.mlpipeline.ApiFixtures.JOB_DEADLINE;
 import static dev.mlpipeline.ApiFixtures.POLL;
 import static dev.mlpipeline.ApiFixtures.deploy;
@@ -16,26 +36,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import dev.mlpipeline.TestDatabase;
-import dev.mlpipeline.pipeline.ArtifactCodec;
-import dev.mlpipeline.pipeline.FittedPipeline;
-import dev.mlpipeline.pipeline.Prediction;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 
 /**
  * Deploy, predict, undeploy and the deployment history over HTTP. {@link DeploymentResourceIT}
@@ -63,7 +63,8 @@ class DeploymentResourceTest {
     @Test
     void deployPredictHistoryAndUndeploy() {
         String ds = upload("titanic.csv");
-        String job = train("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"Survived\",\"hyperparameters\":{\"n_trees\":30}}");
+        String job = train(
+                "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"Survived\",\"hyperparameters\":{\"n_trees\":30}}");
         JsonPath deployed = deploy(job, 201);
         String depId = deployed.getString("id");
         assertTrue(depId.startsWith("dep_"));
@@ -290,12 +291,14 @@ class DeploymentResourceTest {
         String ds = upload("iris.csv");
         List<String> jobs = IntStream.range(0, 50).mapToObj(i -> submitTraining("{\"dataset_id\":\"" + ds
                 + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\",\"random_seed\":" + i + "}")).toList();
-        await().atMost(JOB_DEADLINE).pollInterval(POLL).until(() ->
-                given().get("/api/training/jobs?status=COMPLETED&dataset_id=" + ds + "&limit=100").then().extract().jsonPath()
+        await().atMost(JOB_DEADLINE).pollInterval(POLL)
+                .until(() -> given().get("/api/training/jobs?status=COMPLETED&dataset_id=" + ds + "&limit=100").then().extract().jsonPath()
                         .getList("id").size() == 50);
-        List<CompletableFuture<Integer>> calls = jobs.stream().map(job -> CompletableFuture.supplyAsync(() ->
-                given().contentType(ContentType.JSON).body("{\"job_id\":\"" + job + "\"}").post("/api/deployments/deploy")
-                        .then().extract().statusCode())).toList();
+        List<CompletableFuture<Integer>> calls = jobs.stream()
+                .map(job -> CompletableFuture
+                        .supplyAsync(() -> given().contentType(ContentType.JSON).body("{\"job_id\":\"" + job + "\"}").post("/api/deployments/deploy")
+                                .then().extract().statusCode()))
+                .toList();
         calls.forEach(c -> assertEquals(201, c.join()));
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM deployment WHERE is_active"));
         List<Map<String, Object>> history = given().get("/api/deployments/?limit=1000").then().statusCode(200).extract().path("$");

@@ -1,13 +1,13 @@
 package dev.mlpipeline.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.jobs.DatabaseLink.Change;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class DatabaseLinkTest {
 

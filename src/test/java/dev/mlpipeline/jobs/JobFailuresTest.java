@@ -1,9 +1,5 @@
 package dev.mlpipeline.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +13,10 @@ import dev.mlpipeline.pipeline.ArtifactIntegrityException;
 import dev.mlpipeline.pipeline.ModelUnavailableException;
 import dev.mlpipeline.pipeline.PipelineValidationException;
 import io.smallrye.mutiny.CompositeException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The {@code error} text of a failed job and whether the failure is logged as unexpected. */
 class JobFailuresTest {

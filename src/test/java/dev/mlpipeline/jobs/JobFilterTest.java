@@ -1,13 +1,13 @@
 package dev.mlpipeline.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.common.InvalidInputException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Job listing filters from raw query parameters, without a server. */
 class JobFilterTest {
@@ -17,7 +17,7 @@ class JobFilterTest {
 
     @Test
     void blankOrMissingParametersMeanAny() {
-        for (String blank : new String[] { null, "", "   " }) {
+        for (String blank : new String[]{ null, "", "   " }) {
             JobFilter f = JobFilter.of(blank, blank, blank);
             assertEquals(new JobFilter(null, null, null), f);
             assertEquals(FETCH + ORDER, f.query(FETCH));

@@ -1,11 +1,5 @@
 package dev.mlpipeline.jobs;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.File;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -20,6 +14,12 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The writes about a running job, as a replica repeats them after a database outage: conditional on
@@ -75,7 +75,7 @@ class JobQueueRepeatedWritesTest {
     }
 
     private static JobQueue.Completion completion(String sha256) {
-        return new JobQueue.Completion(new byte[] { 1, 2, 3 }, sha256, "java-serialized-pipeline-v1",
+        return new JobQueue.Completion(new byte[]{ 1, 2, 3 }, sha256, "java-serialized-pipeline-v1",
                 Map.of("accuracy", 0.9), null, null, null);
     }
 

@@ -1,17 +1,5 @@
 package dev.mlpipeline.jobs;
 
-import static dev.mlpipeline.ApiFixtures.awaitStatus;
-import static dev.mlpipeline.ApiFixtures.insertRunningJob;
-import static dev.mlpipeline.ApiFixtures.submitTraining;
-import static dev.mlpipeline.ApiFixtures.upload;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +12,18 @@ import org.junit.jupiter.api.Test;
 import dev.mlpipeline.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+
+import static dev.mlpipeline.ApiFixtures.awaitStatus;
+import static dev.mlpipeline.ApiFixtures.insertRunningJob;
+import static dev.mlpipeline.ApiFixtures.submitTraining;
+import static dev.mlpipeline.ApiFixtures.upload;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The job queue's guarded state changes and the scheduler's recovery of jobs whose replica died or
@@ -86,7 +86,7 @@ class JobQueueTest {
     void onlyTheLifeCyclesTransitionsAreAccepted() {
         String ds = upload("iris.csv");
         String owner = "replica-test";
-        JobQueue.Completion completion = new JobQueue.Completion(new byte[] { 1, 2 }, "ab".repeat(32), "test",
+        JobQueue.Completion completion = new JobQueue.Completion(new byte[]{ 1, 2 }, "ab".repeat(32), "test",
                 Map.of("accuracy", 0.9, "f1", Double.NaN), Map.of(), null, null);
 
         // RUNNING → CANCELLED; afterwards no heartbeat, failure, completion or second cancel changes it.

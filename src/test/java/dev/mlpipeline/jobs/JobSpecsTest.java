@@ -1,9 +1,5 @@
 package dev.mlpipeline.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +14,10 @@ import dev.mlpipeline.pipeline.Table;
 import dev.mlpipeline.pipeline.Task;
 import dev.mlpipeline.pipeline.TrainingSpec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Up-front checks of a job request against its dataset, without a server (the HTTP cases are in the resource tests). */
 class JobSpecsTest {
 
@@ -28,8 +28,8 @@ class JobSpecsTest {
         List<String[]> rows = new ArrayList<>();
         String[] labels = { "a", "b", "c" };
         for (int i = 0; i < 30; i++) {
-            rows.add(new String[] { Integer.toString(i), Double.toString(i * 0.5), i % 2 == 0 ? "red" : "blue",
-                    labels[i % 3], Integer.toString(1 + i % 3), Integer.toString(1000 + 37 * i) });
+            rows.add(new String[]{ Integer.toString(i), Double.toString(i * 0.5), i % 2 == 0 ? "red" : "blue", labels[i % 3], Integer
+                    .toString(1 + i % 3), Integer.toString(1000 + 37 * i) });
         }
         Table t = new Table(List.of("x", "y", "colour", "label", "rating", "price"), rows);
         return new LoadedTable("ds_1", "toy", t, Map.of("x", ColumnType.NUMERIC, "y", ColumnType.NUMERIC,
@@ -82,7 +82,7 @@ class JobSpecsTest {
         assertEquals("feature_columns", fieldOf(() -> JobSpecs.validate(DATA, request("DecisionTree", "label", null, List.of("x", "x"), null, null))));
         assertEquals("hyperparameters.max_depth", fieldOf(() -> JobSpecs.validate(DATA, request("DecisionTree", "label", null, null,
                 Map.of("max_depth", "deep"), null))));
-        for (double bad : new double[] { 0, 1, -0.1, 1.5, Double.NaN }) {
+        for (double bad : new double[]{ 0, 1, -0.1, 1.5, Double.NaN }) {
             assertEquals("test_size", fieldOf(() -> JobSpecs.validate(DATA, request("DecisionTree", "label", null, null, null, bad))), "" + bad);
         }
         // The pipeline's own split check: 0.01 of 30 rows leaves no test rows.

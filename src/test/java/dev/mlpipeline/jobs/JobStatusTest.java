@@ -1,10 +1,5 @@
 package dev.mlpipeline.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,6 +11,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.mlpipeline.common.DomainException.FieldError;
 import dev.mlpipeline.common.InvalidInputException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Job states and job kinds, without a server. The guarded transitions themselves are SQL: see {@code JobQueueTest}. */
 class JobStatusTest {
@@ -61,7 +61,7 @@ class JobStatusTest {
     void aJobIdNamesItsKindByPrefix() {
         assertEquals(Optional.of(JobKind.TRAINING), JobKind.ofJobId("trn_01jabc"));
         assertEquals(Optional.of(JobKind.TUNING), JobKind.ofJobId("tun_01jabc"));
-        for (String notAJob : new String[] { null, "", "trn", "trnx_1", "dep_1", "TRN_1", "ds_1" }) {
+        for (String notAJob : new String[]{ null, "", "trn", "trnx_1", "dep_1", "TRN_1", "ds_1" }) {
             assertEquals(Optional.empty(), JobKind.ofJobId(notAJob), String.valueOf(notAJob));
         }
         assertEquals("training_job", JobKind.TRAINING.table());

@@ -2,7 +2,6 @@ package dev.mlpipeline.pipeline;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.net.URI;
@@ -56,7 +55,8 @@ class ArtifactCodecTest {
                     if (c != null) {
                         while (c.isArray()) c = c.getComponentType();
                         if (!c.isPrimitive() && !c.getName().startsWith("smile.")
-                                && !c.getName().startsWith("dev.mlpipeline.")) jdkClasses.add(c.getName());
+                                && !c.getName().startsWith("dev.mlpipeline."))
+                            jdkClasses.add(c.getName());
                     }
                     return java.io.ObjectInputFilter.Status.UNDECIDED;
                 });
@@ -102,7 +102,7 @@ class ArtifactCodecTest {
         }
         byte[] bytes = b.toByteArray();
         assertThrows(ArtifactIntegrityException.class, () -> ArtifactCodec.deserialize(bytes, ArtifactCodec.sha256(bytes)));
-        byte[] garbage = {1, 2, 3};
+        byte[] garbage = { 1, 2, 3 };
         assertThrows(ArtifactIntegrityException.class, () -> ArtifactCodec.deserialize(garbage, ArtifactCodec.sha256(garbage)));
     }
 }

@@ -12,15 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class BaselineTest {
 
     @ParameterizedTest(name = "{1} on {0}")
-    @CsvSource({
-            "customers, LogisticRegression, Churn, 0.8055",
-            "customers, RandomForest, Churn, 0.7779",
-            "titanic, LogisticRegression, Survived, 0.8045",
-            "titanic, RandomForest, Survived, 0.8156",
-            "iris, LogisticRegression, species, 0.9333",
-            "iris, RandomForest, species, 0.9000",
-            "adult, LogisticRegression, income, 0.8555",
-            "adult, RandomForest, income, 0.8575",
+    @CsvSource({ "customers, LogisticRegression, Churn, 0.8055", "customers, RandomForest, Churn, 0.7779", "titanic, LogisticRegression, Survived, 0.8045", "titanic, RandomForest, Survived, 0.8156", "iris, LogisticRegression, species, 0.9333", "iris, RandomForest, species, 0.9000", "adult, LogisticRegression, income, 0.8555", "adult, RandomForest, income, 0.8575",
     })
     void classificationAccuracy(String dataset, String model, String target, double sklearn) {
         TrainingResult r = TestData.train(dataset, model, Task.CLASSIFICATION, target, Map.of());
@@ -53,10 +45,7 @@ class BaselineTest {
     }
 
     @ParameterizedTest(name = "{0} on california_housing")
-    @CsvSource({
-            "LinearRegression, 0.6252",
-            "Ridge, 0.6254",
-            "RandomForest, 0.8172",
+    @CsvSource({ "LinearRegression, 0.6252", "Ridge, 0.6254", "RandomForest, 0.8172",
     })
     void regressionR2(String model, double sklearn) {
         ModelType type = ModelCatalog.find(model).orElseThrow();

@@ -42,7 +42,7 @@ class CrossValidatorTest {
         }
         for (boolean s : seen) assertTrue(s, "a row is in no fold");
         assertTrue(maxSize - minSize <= 1, "fold sizes " + minSize + ".." + maxSize);
-        for (int label : new int[]{7, 2, 9}) {
+        for (int label : new int[]{ 7, 2, 9 }) {
             int min = Integer.MAX_VALUE;
             int max = 0;
             for (int[] fold : folds) {
@@ -65,8 +65,8 @@ class CrossValidatorTest {
         int[] expected = new int[23];
         for (int i = 0; i < 23; i++) expected[i] = i;
         assertArrayEquals(expected, all);
-        assertArrayEquals(new int[]{5, 5, 5, 4, 4}, Arrays.stream(folds).mapToInt(f -> f.length).toArray());
-        assertFalse(Arrays.equals(new int[]{0, 1, 2, 3, 4}, folds[0]), "not shuffled");
+        assertArrayEquals(new int[]{ 5, 5, 5, 4, 4 }, Arrays.stream(folds).mapToInt(f -> f.length).toArray());
+        assertFalse(Arrays.equals(new int[]{ 0, 1, 2, 3, 4 }, folds[0]), "not shuffled");
         assertTrue(Arrays.deepEquals(folds, CrossValidator.kFold(23, 5, 1)));
         assertThrows(IllegalArgumentException.class, () -> CrossValidator.kFold(3, 4, 1));
     }
@@ -78,8 +78,9 @@ class CrossValidatorTest {
 
     private static TestData.Loaded imbalanced() {
         StringBuilder csv = new StringBuilder("x,y,z\n");
-        for (int i = 0; i < 40; i++) csv.append(i).append(',').append(i < 5 ? "r" : i % 2 == 0 ? "a" : "b")
-                .append(',').append(i * 0.5).append('\n');
+        for (int i = 0; i < 40; i++)
+            csv.append(i).append(',').append(i < 5 ? "r" : i % 2 == 0 ? "a" : "b")
+                    .append(',').append(i * 0.5).append('\n');
         return TestData.inline(csv.toString());
     }
 
@@ -90,7 +91,7 @@ class CrossValidatorTest {
     @Test
     void foldCountIsValidated() {
         TrainingSpec cls = spec("DecisionTree", Task.CLASSIFICATION, "y", Map.of());
-        for (int bad : new int[]{1, 0, 21}) {
+        for (int bad : new int[]{ 1, 0, 21 }) {
             PipelineValidationException e = assertThrows(PipelineValidationException.class,
                     () -> CrossValidator.validateFolds(IMBALANCED.table(), IMBALANCED.types(), cls, bad));
             assertEquals("cv_folds", e.field());

@@ -29,10 +29,10 @@ class LeastSquaresTest {
     @Test
     void linearRegressionDocstringExample() {
         // sklearn.linear_model.LinearRegression docstring: X = [[1,1],[1,2],[2,2],[2,3]], y = X @ [1,2] + 3
-        double[][] x = {{1, 1}, {1, 2}, {2, 2}, {2, 3}};
-        double[] y = {6, 8, 9, 11};
+        double[][] x = { { 1, 1 }, { 1, 2 }, { 2, 2 }, { 2, 3 } };
+        double[] y = { 6, 8, 9, 11 };
         LeastSquares.Fit f = LeastSquares.ols(x, y);
-        assertArrayEquals(new double[]{1, 2}, f.coefficients(), 1e-12);
+        assertArrayEquals(new double[]{ 1, 2 }, f.coefficients(), 1e-12);
         assertEquals(3.0, f.intercept(), 1e-12);
         assertEquals(16.0, f.intercept() + 3 * f.coefficients()[0] + 5 * f.coefficients()[1], 1e-12);
     }
@@ -40,9 +40,9 @@ class LeastSquaresTest {
     @Test
     void lassoToyExamplesOfScikitLearn() {
         // sklearn/linear_model/tests/test_coordinate_descent.py::test_lasso_toy
-        double[][] x = {{-1}, {0}, {1}};
-        double[] y = {-1, 0, 1};
-        double[][] expected = {{1e-8, 1.0}, {0.1, 0.85}, {0.5, 0.25}, {1.0, 0.0}};
+        double[][] x = { { -1 }, { 0 }, { 1 } };
+        double[] y = { -1, 0, 1 };
+        double[][] expected = { { 1e-8, 1.0 }, { 0.1, 0.85 }, { 0.5, 0.25 }, { 1.0, 0.0 } };
         for (double[] e : expected) {
             LeastSquares.Fit f = LeastSquares.lasso(x, y, e[0], 1e-4, 1000, CancellationToken.NONE);
             assertEquals(e[1], f.coefficients()[0], 1e-7, "alpha " + e[0]);
@@ -51,9 +51,9 @@ class LeastSquaresTest {
             assertTrue(f.converged());
         }
         // sklearn.linear_model.Lasso docstring: two identical columns; cyclic descent gives the first one everything.
-        LeastSquares.Fit f = LeastSquares.lasso(new double[][]{{0, 0}, {1, 1}, {2, 2}}, new double[]{0, 1, 2}, 0.1,
+        LeastSquares.Fit f = LeastSquares.lasso(new double[][]{ { 0, 0 }, { 1, 1 }, { 2, 2 } }, new double[]{ 0, 1, 2 }, 0.1,
                 1e-4, 1000, CancellationToken.NONE);
-        assertArrayEquals(new double[]{0.85, 0.0}, f.coefficients(), 1e-12);
+        assertArrayEquals(new double[]{ 0.85, 0.0 }, f.coefficients(), 1e-12);
         assertEquals(0.15, f.intercept(), 1e-12);
         // pass 1 moves w, pass 2 changes nothing and checks the gap: scikit-learn's n_iter_ counting
         assertEquals(2, f.iterations());
@@ -65,7 +65,7 @@ class LeastSquaresTest {
     void olsAndRidgeEqualExactNormalEquationsOnDiabetesSizedData() {
         Problem d = diabetesLike();
         assertClose(exact(d.x(), d.y(), 0.0), LeastSquares.ols(d.x(), d.y()), 1e-9, "ols");
-        for (double alpha : new double[]{1e-3, 1.0, 10.0, 1e4}) {
+        for (double alpha : new double[]{ 1e-3, 1.0, 10.0, 1e4 }) {
             assertClose(exact(d.x(), d.y(), alpha), LeastSquares.ridge(d.x(), d.y(), alpha), 1e-9, "ridge " + alpha);
         }
         // alpha = 0 is plain least squares
@@ -75,7 +75,7 @@ class LeastSquaresTest {
     @Test
     void ridgeEqualsExactNormalEquationsOnCaliforniaHousing() {
         Problem c = california();
-        for (double alpha : new double[]{1.0, 100.0}) {
+        for (double alpha : new double[]{ 1.0, 100.0 }) {
             assertClose(exact(c.x(), c.y(), alpha), LeastSquares.ridge(c.x(), c.y(), alpha), 1e-8, "ridge " + alpha);
         }
     }
@@ -120,7 +120,7 @@ class LeastSquaresTest {
     void lassoSatisfiesTheOptimalityConditions() {
         Problem d = diabetesLike();
         Problem c = california();
-        for (Object[] run : new Object[][]{{d, 0.01}, {d, 0.1}, {d, 1.0}, {c, 1.0}, {c, 1000.0}, {c, 20000.0}}) {
+        for (Object[] run : new Object[][]{ { d, 0.01 }, { d, 0.1 }, { d, 1.0 }, { c, 1.0 }, { c, 1000.0 }, { c, 20000.0 } }) {
             Problem pr = (Problem) run[0];
             double alpha = (double) run[1];
             LeastSquares.Fit f = LeastSquares.lasso(pr.x(), pr.y(), alpha, 1e-13, 100_000, CancellationToken.NONE);
@@ -141,10 +141,10 @@ class LeastSquaresTest {
         int p = 5;
         double[][] x = new double[n][p];
         for (int i = 0; i < n; i++) for (int j = 0; j < p; j++) x[i][j] = Integer.bitCount(i & (j + 1)) % 2 == 0 ? 1 : -1;
-        double[] y = {3.1, -0.4, 2.2, 5.0, -1.7, 0.3, 4.4, -2.9};
+        double[] y = { 3.1, -0.4, 2.2, 5.0, -1.7, 0.3, 4.4, -2.9 };
         double yMean = 0;
         for (double v : y) yMean += v / n;
-        for (double alpha : new double[]{0.0, 0.05, 0.5, 1.0, 5.0}) {
+        for (double alpha : new double[]{ 0.0, 0.05, 0.5, 1.0, 5.0 }) {
             LeastSquares.Fit f = LeastSquares.lasso(x, y, alpha, 1e-4, 1000, CancellationToken.NONE);
             for (int j = 0; j < p; j++) {
                 double z = 0;
@@ -211,7 +211,7 @@ class LeastSquaresTest {
         int n = 442;
         int p = 10;
         double[][] x = new double[n][p];
-        double[] beta = {-10, -240, 520, 320, -790, 480, 100, 180, 750, 70};
+        double[] beta = { -10, -240, 520, 320, -790, 480, 100, 180, 750, 70 };
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             double common = gaussian(r);

@@ -6,8 +6,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -80,15 +80,15 @@ class PipelineBehaviourTest {
     @Test
     void missingUnseenAndLooselyTypedValuesAreAccepted() {
         FittedPipeline p = titanicRf.pipeline();
-        Map<String, Object> missing = new HashMap<>();           // every feature missing → imputed
+        Map<String, Object> missing = new HashMap<>(); // every feature missing → imputed
         Map<String, Object> nulls = passenger();
         nulls.put("Age", null);
         nulls.put("Embarked", null);
         Map<String, Object> unseen = passenger();
-        unseen.put("Embarked", "Atlantis");                       // unseen level → all-zero one-hot
-        unseen.put("Sex", 42);                                    // number in a categorical column → "42", unseen
+        unseen.put("Embarked", "Atlantis"); // unseen level → all-zero one-hot
+        unseen.put("Sex", 42); // number in a categorical column → "42", unseen
         Map<String, Object> strings = passenger();
-        strings.put("Age", "22.5");                                // numeric string
+        strings.put("Age", "22.5"); // numeric string
         strings.put("Fare", new BigDecimal("7.2500"));
         strings.put("Pclass", 3L);
         strings.put("unknown_a", "x");
@@ -114,7 +114,7 @@ class PipelineBehaviourTest {
         infinite.put("Fare", Double.POSITIVE_INFINITY);
         assertEquals("Fare", assertThrows(InvalidRowException.class, () -> p.predict(List.of(infinite))).field());
         Map<String, Object> nan = passenger();
-        nan.put("Fare", Double.NaN);                               // a pandas NaN: missing, imputed and reported
+        nan.put("Fare", Double.NaN); // a pandas NaN: missing, imputed and reported
         assertEquals(List.of(List.of("Fare")), p.predict(List.of(nan)).missingColumns());
 
         Map<String, Object> bool = passenger();
@@ -180,7 +180,7 @@ class PipelineBehaviourTest {
         for (TrainingResult r : List.of(titanicRf, customersLr)) {
             FittedPipeline p = r.pipeline();
             List<Map<String, Object>> one = List.of(new LinkedHashMap<>(p.sampleRows().get(0)));
-            for (int i = 0; i < 20_000; i++) p.predict(one);             // warm-up
+            for (int i = 0; i < 20_000; i++) p.predict(one); // warm-up
             int n = 50_000;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) p.predict(one);

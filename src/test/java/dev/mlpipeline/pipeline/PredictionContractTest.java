@@ -1,10 +1,5 @@
 package dev.mlpipeline.pipeline;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -15,6 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 11, predictions: values mapped onto training levels by value, never guessed; per-row reports of
@@ -32,9 +32,8 @@ class PredictionContractTest {
         List<String[]> rows = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
             boolean member = i % 2 == 0;
-            rows.add(new String[] {member ? "True" : "False", i % 3 == 0 ? "yes" : "no", String.valueOf(1 + i % 3),
-                    i % 4 == 0 ? "02134" : "10001", i == 5 || i == 7 ? null : String.valueOf(10 + i),
-                    member ? "stays" : "leaves"});
+            rows.add(new String[]{ member ? "True" : "False", i % 3 == 0 ? "yes" : "no", String.valueOf(1 + i % 3), i % 4 == 0 ? "02134"
+                    : "10001", i == 5 || i == 7 ? null : String.valueOf(10 + i), member ? "stays" : "leaves" });
         }
         Map<String, ColumnType> types = new HashMap<>();
         for (String c : columns) types.put(c, ColumnType.CATEGORICAL);

@@ -163,7 +163,7 @@ class SearchSpaceTest {
     }
 
     private static void assertInvalid(String field, String fragment, ModelType model, Map<String, Object> raw,
-                                      String strategy) {
+            String strategy) {
         PipelineValidationException e = invalid(model, raw, strategy);
         assertEquals(field, e.field(), e.getMessage());
         assertTrue(e.getMessage().contains(fragment), "'" + fragment + "' not in: " + e.getMessage());
@@ -191,7 +191,8 @@ class SearchSpaceTest {
                 new HyperparameterSpec("criterion", HyperparameterSpec.Type.CHOICE, "gini", null, null,
                         List.of("gini", "entropy"), false, "test"),
                 new HyperparameterSpec("bootstrap", HyperparameterSpec.Type.BOOLEAN, true, null, null, null, false,
-                        "test")), true, null);
+                        "test")),
+                true, null);
         assertInvalid("search_space.criterion", "not numeric", withChoice,
                 map("criterion", map("min", 0, "max", 1)), "random");
         assertInvalid("search_space.bootstrap", "not numeric", withChoice,

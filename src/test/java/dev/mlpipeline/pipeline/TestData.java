@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-
 /** Test-only CSV loader for the shared datasets (plain CSV, no quoting, empty field = missing). */
 final class TestData {
 

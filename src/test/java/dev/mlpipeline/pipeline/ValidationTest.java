@@ -145,18 +145,18 @@ class ValidationTest {
 
     @Test
     void metricsMatchHandComputedValues() {
-        int[] truth = {0, 0, 1, 1};
-        int[] pred = {0, 1, 1, 1};
-        double[][] prob = {{0.9, 0.1}, {0.4, 0.6}, {0.35, 0.65}, {0.2, 0.8}};
+        int[] truth = { 0, 0, 1, 1 };
+        int[] pred = { 0, 1, 1, 1 };
+        double[][] prob = { { 0.9, 0.1 }, { 0.4, 0.6 }, { 0.35, 0.65 }, { 0.2, 0.8 } };
         Map<String, Double> m = Metrics.classification(truth, pred, prob, 2);
         assertEquals(0.75, m.get("accuracy"), 1e-12);
         assertEquals((1.0 + 2.0 / 3) / 2, m.get("precision"), 1e-12);
         assertEquals(0.75, m.get("recall"), 1e-12);
         assertEquals(1.0, m.get("roc_auc"), 1e-12);
-        Map<String, Double> r = Metrics.regression(new double[]{1, 2, 3}, new double[]{1, 2, 4});
+        Map<String, Double> r = Metrics.regression(new double[]{ 1, 2, 3 }, new double[]{ 1, 2, 4 });
         assertEquals(Math.sqrt(1.0 / 3), r.get("rmse"), 1e-12);
         assertEquals(0.5, r.get("r2"), 1e-12);
-        assertEquals(-Math.sqrt(1.0 / 3), Metrics.score("neg_rmse", new double[]{1, 2, 3}, new double[]{1, 2, 4}), 1e-12);
+        assertEquals(-Math.sqrt(1.0 / 3), Metrics.score("neg_rmse", new double[]{ 1, 2, 3 }, new double[]{ 1, 2, 4 }), 1e-12);
         assertThrows(PipelineValidationException.class, () -> Metrics.checkScoring("r2", Task.CLASSIFICATION));
     }
 

@@ -129,7 +129,7 @@ final class RegistryFixtures {
     private static Servable servable() {
         List<String[]> rows = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            rows.add(new String[] { Integer.toString(i % 72), Double.toString(20 + i * 2.5), i % 3 == 0 ? "Yes" : "No" });
+            rows.add(new String[]{ Integer.toString(i % 72), Double.toString(20 + i * 2.5), i % 3 == 0 ? "Yes" : "No" });
         }
         Table table = new Table(List.of("tenure", "MonthlyCharges", "Churn"), rows);
         TrainingSpec spec = new TrainingSpec("RandomForest", Task.CLASSIFICATION, "Churn", List.of("tenure", "MonthlyCharges"),

@@ -1,23 +1,5 @@
 package dev.mlpipeline.registry;
 
-import static dev.mlpipeline.registry.RegistryFixtures.ACC_78;
-import static dev.mlpipeline.registry.RegistryFixtures.ACC_85;
-import static dev.mlpipeline.registry.RegistryFixtures.ACC_91;
-import static dev.mlpipeline.registry.RegistryFixtures.ACC_92;
-import static dev.mlpipeline.ApiFixtures.undeploy;
-import static dev.mlpipeline.ApiFixtures.upload;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +15,24 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+
+import static dev.mlpipeline.ApiFixtures.undeploy;
+import static dev.mlpipeline.ApiFixtures.upload;
+import static dev.mlpipeline.registry.RegistryFixtures.ACC_78;
+import static dev.mlpipeline.registry.RegistryFixtures.ACC_85;
+import static dev.mlpipeline.registry.RegistryFixtures.ACC_91;
+import static dev.mlpipeline.registry.RegistryFixtures.ACC_92;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class RegistryResourceTest {
@@ -290,13 +290,13 @@ class RegistryResourceTest {
     void bestMetricIsTheHighestNumberWhateverElseTheMetricsHold() {
         String ds = upload("iris.csv");
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":0.5}");
-        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":null}");      // a NaN, stored as null
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":null}"); // a NaN, stored as null
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":true}");
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":[1]}");
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":\"high\"}");
-        db.training(ds, "DecisionTree", "COMPLETED", "{\"f1\":0.99}");             // no accuracy at all
+        db.training(ds, "DecisionTree", "COMPLETED", "{\"f1\":0.99}"); // no accuracy at all
         db.training(ds, "DecisionTree", "COMPLETED", "{\"accuracy\":0.25}");
-        db.training(ds, "RandomForest", "COMPLETED", "{\"accuracy\":null}");      // no numeric accuracy: no best
+        db.training(ds, "RandomForest", "COMPLETED", "{\"accuracy\":null}"); // no numeric accuracy: no best
         db.training(ds, "RandomForest", "COMPLETED", "{\"accuracy\":\"n/a\"}");
         given().get("/api/registry/stats").then().statusCode(200)
                 .body("best_metric_per_model.findAll { it.dataset_id == '" + ds + "' }.model_type", contains("DecisionTree"))
@@ -359,23 +359,9 @@ class RegistryResourceTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "/api/registry/models?limit=0|limit",
-            "/api/registry/models?limit=abc|limit",
-            "/api/registry/models?limit=1001|limit",
-            "/api/registry/models?source=manual|source",
-            "/api/registry/models?cursor=not-a-cursor|cursor",
-            "/api/registry/models?cursor=dj|cursor",
-            "/api/registry/models?versions_limit=0|versions_limit",
-            "/api/registry/models?limit=5&versions_limit=many|versions_limit",
-            "/api/registry/models/RandomForest/versions/zero|version",
-            "/api/registry/models/RandomForest/versions/0|version",
-            "/api/registry/next-version?model_type=RandomForest&job_type=training|dataset_id",
-            "/api/registry/next-version?dataset_id=ds_x&job_type=training|model_type",
-            "/api/registry/next-version?dataset_id=ds_x&model_type=Nope&job_type=training|model_type",
-            "/api/registry/next-version?dataset_id=ds_x&model_type=RandomForest|job_type",
-            "/api/registry/next-version?dataset_id=ds_x&model_type=RandomForest&job_type=inference|job_type",
-    })
+    @CsvSource(delimiter = '|',
+            value = { "/api/registry/models?limit=0|limit", "/api/registry/models?limit=abc|limit", "/api/registry/models?limit=1001|limit", "/api/registry/models?source=manual|source", "/api/registry/models?cursor=not-a-cursor|cursor", "/api/registry/models?cursor=dj|cursor", "/api/registry/models?versions_limit=0|versions_limit", "/api/registry/models?limit=5&versions_limit=many|versions_limit", "/api/registry/models/RandomForest/versions/zero|version", "/api/registry/models/RandomForest/versions/0|version", "/api/registry/next-version?model_type=RandomForest&job_type=training|dataset_id", "/api/registry/next-version?dataset_id=ds_x&job_type=training|model_type", "/api/registry/next-version?dataset_id=ds_x&model_type=Nope&job_type=training|model_type", "/api/registry/next-version?dataset_id=ds_x&model_type=RandomForest|job_type", "/api/registry/next-version?dataset_id=ds_x&model_type=RandomForest&job_type=inference|job_type",
+            })
     void badParametersAre400ProblemsNamingTheParameter(String url, String field) {
         given().get(url).then().statusCode(400)
                 .contentType("application/problem+json")

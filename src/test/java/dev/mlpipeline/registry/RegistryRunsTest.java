@@ -1,14 +1,14 @@
 package dev.mlpipeline.registry;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.common.InvalidInputException;
 import io.smallrye.mutiny.Multi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Grouping of sorted streams and cursors, without a server. */
 class RegistryRunsTest {

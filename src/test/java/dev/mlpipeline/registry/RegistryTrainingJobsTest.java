@@ -1,5 +1,23 @@
 package dev.mlpipeline.registry;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+import org.junit.jupiter.api.Test;
+
+import dev.mlpipeline.ApiFixtures;
+import dev.mlpipeline.common.MlpipelineConfig;
+import dev.mlpipeline.jobs.JobScheduler;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+
 import static dev.mlpipeline.ApiFixtures.awaitStatus;
 import static dev.mlpipeline.ApiFixtures.insertRunningJob;
 import static dev.mlpipeline.ApiFixtures.submitTraining;
@@ -15,24 +33,6 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import jakarta.inject.Inject;
-
-import org.hibernate.reactive.mutiny.Mutiny;
-import org.junit.jupiter.api.Test;
-
-import dev.mlpipeline.ApiFixtures;
-import dev.mlpipeline.jobs.JobScheduler;
-import dev.mlpipeline.common.MlpipelineConfig;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import io.restassured.path.json.config.JsonPathConfig;
 
 /**
  * The registry over versions that real training jobs took: uploaded datasets, jobs submitted through
@@ -197,7 +197,8 @@ class RegistryTrainingJobsTest {
                 "UPDATE training_job SET model_type = 'DecisionTree' WHERE id = :id")) {
             Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                     () -> sessions.withTransaction(s -> s.createNativeQuery(sql).setParameter("id", id).executeUpdate())
-                            .await().indefinitely(), sql);
+                            .await().indefinitely(),
+                    sql);
             String chain = "";
             for (Throwable t = refused; t != null; t = t.getCause()) {
                 chain += t.getMessage() + " | ";

@@ -1,5 +1,22 @@
 package dev.mlpipeline.training;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.mlpipeline.TestDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
 import static dev.mlpipeline.ApiFixtures.JOB_DEADLINE;
 import static dev.mlpipeline.ApiFixtures.POLL;
 import static dev.mlpipeline.ApiFixtures.awaitStatus;
@@ -20,23 +37,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.mlpipeline.TestDatabase;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 
 /**
  * Training jobs over HTTP: submission, validation, life cycle, cancel, versions, progress and the model
@@ -127,21 +127,44 @@ class TrainingJobResourceTest {
                 Arguments.of("unknown model_type", "{\"dataset_id\":\"$DS\",\"model_type\":\"NeuralNet\",\"target_column\":\"species\"}", 400, "model_type"),
                 Arguments.of("missing target", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\"}", 400, "target_column"),
                 Arguments.of("unknown target", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"colour\"}", 400, "target_column"),
-                Arguments.of("unknown feature", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":[\"petal_length\",\"stem\"]}", 400, "feature_columns"),
-                Arguments.of("target as feature", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":[\"species\"]}", 400, "feature_columns"),
-                Arguments.of("duplicate feature", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":[\"petal_length\",\"petal_length\"]}", 400, "feature_columns"),
-                Arguments.of("unknown hyperparameter", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"hyperparameters\":{\"n_estimators\":10}}", 400, "hyperparameters.n_estimators"),
-                Arguments.of("hyperparameter out of range", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"hyperparameters\":{\"n_trees\":0}}", 400, "hyperparameters.n_trees"),
-                Arguments.of("hyperparameter wrong type", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"hyperparameters\":{\"n_trees\":\"many\"}}", 400, "hyperparameters.n_trees"),
-                Arguments.of("test_size zero", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"test_size\":0}", 400, "test_size"),
-                Arguments.of("test_size above one", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"test_size\":1.5}", 400, "test_size"),
-                Arguments.of("test_size not a number", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"test_size\":\"big\"}", 400, "test_size"),
-                Arguments.of("task not supported", "{\"dataset_id\":\"$DS\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\",\"task\":\"regression\"}", 400, "task"),
-                Arguments.of("unknown task", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"task\":\"clustering\"}", 400, "task"),
-                Arguments.of("inferred task not supported", "{\"dataset_id\":\"$DS\",\"model_type\":\"Ridge\",\"target_column\":\"species\"}", 400, "target_column"),
-                Arguments.of("bad preprocessing", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"preprocessing\":{\"scaling\":\"log\"}}", 400, "preprocessing.scaling"),
-                Arguments.of("unknown field", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"epochs\":3}", 400, "epochs"),
-                Arguments.of("features not a list", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":\"petal_length\"}", 400, "feature_columns"),
+                Arguments.of("unknown feature",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":[\"petal_length\",\"stem\"]}",
+                        400, "feature_columns"),
+                Arguments.of("target as feature",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":[\"species\"]}", 400,
+                        "feature_columns"),
+                Arguments.of("duplicate feature",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":[\"petal_length\",\"petal_length\"]}",
+                        400, "feature_columns"),
+                Arguments.of("unknown hyperparameter",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"hyperparameters\":{\"n_estimators\":10}}", 400,
+                        "hyperparameters.n_estimators"),
+                Arguments.of("hyperparameter out of range",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"hyperparameters\":{\"n_trees\":0}}", 400,
+                        "hyperparameters.n_trees"),
+                Arguments.of("hyperparameter wrong type",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"hyperparameters\":{\"n_trees\":\"many\"}}",
+                        400, "hyperparameters.n_trees"),
+                Arguments.of("test_size zero", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"test_size\":0}", 400,
+                        "test_size"),
+                Arguments.of("test_size above one", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"test_size\":1.5}",
+                        400, "test_size"),
+                Arguments.of("test_size not a number",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"test_size\":\"big\"}", 400, "test_size"),
+                Arguments.of("task not supported",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"LogisticRegression\",\"target_column\":\"species\",\"task\":\"regression\"}", 400, "task"),
+                Arguments.of("unknown task", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"task\":\"clustering\"}",
+                        400, "task"),
+                Arguments.of("inferred task not supported", "{\"dataset_id\":\"$DS\",\"model_type\":\"Ridge\",\"target_column\":\"species\"}", 400,
+                        "target_column"),
+                Arguments.of("bad preprocessing",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"preprocessing\":{\"scaling\":\"log\"}}", 400,
+                        "preprocessing.scaling"),
+                Arguments.of("unknown field", "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"epochs\":3}", 400,
+                        "epochs"),
+                Arguments.of("features not a list",
+                        "{\"dataset_id\":\"$DS\",\"model_type\":\"RandomForest\",\"target_column\":\"species\",\"feature_columns\":\"petal_length\"}", 400,
+                        "feature_columns"),
                 Arguments.of("unknown dataset", "{\"dataset_id\":\"ds_nope\",\"model_type\":\"RandomForest\",\"target_column\":\"species\"}", 404, null));
     }
 

@@ -1,5 +1,20 @@
 package dev.mlpipeline.tuning;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.mlpipeline.TestDatabase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
 import static dev.mlpipeline.ApiFixtures.JOB_DEADLINE;
 import static dev.mlpipeline.ApiFixtures.POLL;
 import static dev.mlpipeline.ApiFixtures.awaitStatus;
@@ -16,21 +31,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.mlpipeline.TestDatabase;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
 class TuningJobResourceTest {
@@ -149,16 +149,20 @@ class TuningJobResourceTest {
                 Arguments.of("value out of range", "{" + base + ",\"search_space\":{\"n_trees\":[0,10]}}", "search_space.n_trees"),
                 Arguments.of("empty list", "{" + base + ",\"search_space\":{\"n_trees\":[]}}", "search_space.n_trees"),
                 Arguments.of("range in a grid", "{" + base + ",\"search_space\":{\"n_trees\":{\"min\":1,\"max\":10}}}", "search_space.n_trees"),
-                Arguments.of("grid too large", "{" + base + ",\"search_space\":{\"n_trees\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26],"
-                        + "\"max_depth\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}}", "search_space"),
+                Arguments.of("grid too large",
+                        "{" + base + ",\"search_space\":{\"n_trees\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26],"
+                                + "\"max_depth\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20]}}",
+                        "search_space"),
                 Arguments.of("random without n_iter", "{" + base + ",\"strategy\":\"random\",\"search_space\":{\"n_trees\":[5,10]}}", "n_iter"),
                 Arguments.of("n_iter zero", "{" + base + ",\"strategy\":\"random\",\"n_iter\":0,\"search_space\":{\"n_trees\":[5,10]}}", "n_iter"),
                 Arguments.of("unknown strategy", "{" + base + ",\"strategy\":\"bayes\",\"search_space\":{\"n_trees\":[5,10]}}", "strategy"),
                 Arguments.of("one fold", "{" + base + ",\"cv_folds\":1,\"search_space\":{\"n_trees\":[5,10]}}", "cv_folds"),
                 Arguments.of("too many folds", "{" + base + ",\"cv_folds\":21,\"search_space\":{\"n_trees\":[5,10]}}", "cv_folds"),
                 Arguments.of("scoring for another task", "{" + base + ",\"scoring\":\"r2\",\"search_space\":{\"n_trees\":[5,10]}}", "scoring"),
-                Arguments.of("min above max", "{" + base + ",\"strategy\":\"random\",\"n_iter\":3,\"search_space\":{\"n_trees\":{\"min\":10,\"max\":5}}}", "search_space.n_trees"),
-                Arguments.of("training field still checked", "{" + base.replace("species", "petals") + ",\"search_space\":{\"n_trees\":[5,10]}}", "target_column"));
+                Arguments.of("min above max", "{" + base + ",\"strategy\":\"random\",\"n_iter\":3,\"search_space\":{\"n_trees\":{\"min\":10,\"max\":5}}}",
+                        "search_space.n_trees"),
+                Arguments.of("training field still checked", "{" + base.replace("species", "petals") + ",\"search_space\":{\"n_trees\":[5,10]}}",
+                        "target_column"));
     }
 
     @ParameterizedTest(name = "{0}")

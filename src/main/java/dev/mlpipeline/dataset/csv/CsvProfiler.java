@@ -90,7 +90,8 @@ public final class CsvProfiler {
     public static final double IDENTIFIER_DISTINCT_SHARE = 0.95;
 
     /** Creates a profiler. */
-    public CsvProfiler() {}
+    public CsvProfiler() {
+    }
 
     /**
      * Validates and profiles a CSV file with the default options. The stream is read to its end
@@ -411,7 +412,8 @@ public final class CsvProfiler {
                 }
                 warnings.add(new CsvWarning(name, "missing_markers", count(markerCount, "value") + " read as"
                         + " missing: " + found.stream().map(e -> quote(e.getKey()) + " (" + e.getValue()[0] + ")")
-                        .collect(Collectors.joining(", ")) + "; the markers come from na_values (pandas' list"
+                                .collect(Collectors.joining(", "))
+                        + "; the markers come from na_values (pandas' list"
                         + " unless the upload sends its own)"));
             }
             long missing = empty + markerCount;
@@ -423,7 +425,8 @@ public final class CsvProfiler {
                 warnings.add(new CsvWarning(name, "placeholders", "typed numeric: " + count(numbers, "value")
                         + " are numbers, and the repeated placeholder" + (tokenCount == 1 ? " " : "s ")
                         + tokens().stream().map(t -> quote(t.value) + " (" + t.count + ")")
-                        .collect(Collectors.joining(", ")) + " read as missing; declare the column categorical in"
+                                .collect(Collectors.joining(", "))
+                        + " read as missing; declare the column categorical in"
                         + " column_types to keep them as values"));
             } else if (type == ColumnType.CATEGORICAL) {
                 tokens().forEach(t -> distinct.add(StringHash.hash64(t.value)));
@@ -432,8 +435,10 @@ public final class CsvProfiler {
             if (declared != null && declared != inferred) {
                 warnings.add(new CsvWarning(name, "declared_type", "typed " + declared.wireName() + " as column_types"
                         + " declares (inferred: " + inferred.wireName() + (leadingZeros > 0 && declared == ColumnType.NUMERIC
-                        ? ", as values such as " + quote(firstLeadingZero) + " have leading zeros; they are read as"
-                        + " numbers" : "") + ")"));
+                                ? ", as values such as " + quote(firstLeadingZero) + " have leading zeros; they are read as"
+                                        + " numbers"
+                                : "")
+                        + ")"));
             } else if (declared == null && inferred == ColumnType.CATEGORICAL && leadingZeros > 0 && notNumbers == 0) {
                 warnings.add(new CsvWarning(name, "leading_zeros", "typed categorical: " + count(leadingZeros, "value")
                         + " such as " + quote(firstLeadingZero) + " (line " + firstLeadingZeroLine + ") start with a"

@@ -93,11 +93,10 @@ public final class CsvReader implements Closeable {
     private long[] trimmed = new long[16];
     /** Whether blanks followed the closing quote of the last quoted field. */
     private boolean blanksAfterQuote;
-    private final CharsetDecoder decoder =
-            StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteBuffer bytes = ByteBuffer.allocate(BYTE_BUFFER_SIZE).flip();
     private final char[] buf = new char[CHAR_BUFFER_SIZE];
     private final CharBuffer chars = CharBuffer.wrap(buf);

@@ -12,7 +12,8 @@ package dev.mlpipeline.dataset.csv;
  */
 public final class DecimalRecognizer {
 
-    private DecimalRecognizer() {}
+    private DecimalRecognizer() {
+    }
 
     /**
      * Tells whether a value is a strict decimal number.

@@ -37,7 +37,8 @@ public final class DelimiterDetector {
     /** How many records (header included) are looked at, at most. */
     public static final int SAMPLE_RECORDS = 100;
 
-    private DelimiterDetector() {}
+    private DelimiterDetector() {
+    }
 
     /**
      * Detects the separator from the start of a file. The stream is read (up to {@value

@@ -6,7 +6,8 @@ final class StringHash {
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    private StringHash() {}
+    private StringHash() {
+    }
 
     /**
      * Hashes the UTF-16 chars of a string with 64-bit FNV-1a, then applies the MurmurHash3 64-bit

@@ -7,7 +7,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.mlpipeline.deployment.Deployment;
 
 @Schema(name = "Deployment")
-public record DeploymentResponse(String id, String jobId, @Schema(enumeration = { "training", "tuning" }) String source,
+public record DeploymentResponse(String id, String jobId, @Schema(enumeration = {
+        "training", "tuning" }) String source,
         String datasetId, String datasetName, String modelType, int version, boolean isActive, Instant createdAt,
         @Schema(description = "When another deployment or an undeploy replaced it", nullable = true) Instant deactivatedAt) {
 

@@ -8,7 +8,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "PredictionResponse")
 public record PredictionResponse(
         @Schema(description = "One per row, in the dataset's own label values (classification) or numbers (regression)") List<Object> predictions,
-        @Schema(description = "Classification only (null for regression): per row, the probability of each label", nullable = true) List<Map<String, Double>> probabilities,
+        @Schema(description = "Classification only (null for regression): per row, the probability of each label",
+                nullable = true) List<Map<String, Double>> probabilities,
         String deploymentId,
         String jobId,
         String modelType,

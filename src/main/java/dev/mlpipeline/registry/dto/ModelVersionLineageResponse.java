@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 public record ModelVersionLineageResponse(
         int version,
         String jobId,
-        @Schema(enumeration = { "training", "tuning" }) String source,
+        @Schema(enumeration = {
+                "training", "tuning" }) String source,
         String modelType,
         @Schema(enumeration = { "classification", "regression" }) String task,
         boolean isDeployed,

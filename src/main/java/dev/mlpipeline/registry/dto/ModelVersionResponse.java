@@ -15,17 +15,16 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 public record ModelVersionResponse(
         @Schema(description = "Version number, 1, 2, 3 … per (dataset_id, model_type), shared by training and tuning") int version,
         @Schema(description = "The job that produced the version", examples = "trn_01m8qga5wdqadasvxghm28h0pq") String jobId,
-        @Schema(enumeration = { "training", "tuning" }) String source,
+        @Schema(enumeration = {
+                "training", "tuning" }) String source,
         String datasetId,
         String datasetName,
         String modelType,
         @Schema(enumeration = { "classification", "regression" }) String task,
         @Schema(type = SchemaType.OBJECT, additionalProperties = Double.class,
-                description = "Test-set metrics, e.g. {\"accuracy\":0.92,\"f1\":0.9} or {\"rmse\":…,\"mae\":…,\"r2\":…}")
-        @JsonRawValue String metrics,
+                description = "Test-set metrics, e.g. {\"accuracy\":0.92,\"f1\":0.9} or {\"rmse\":…,\"mae\":…,\"r2\":…}") @JsonRawValue String metrics,
         @Schema(description = "Best cross-validation score of a tuning job; null for training", nullable = true) Double bestScore,
-        @Schema(type = SchemaType.OBJECT, description = "Hyperparameters the model was fitted with (defaults filled in)")
-        @JsonRawValue String hyperparameters,
+        @Schema(type = SchemaType.OBJECT, description = "Hyperparameters the model was fitted with (defaults filled in)") @JsonRawValue String hyperparameters,
         @Schema(description = "True for the version of the active deployment") boolean isDeployed,
         @Schema(description = "When the version was created (the job's completion time)") Instant createdAt) {
 }

@@ -11,7 +11,8 @@ public record ModelVersionSchemaResponse(
         int version,
         String datasetId,
         String jobId,
-        @Schema(enumeration = { "training", "tuning" }) String source,
+        @Schema(enumeration = {
+                "training", "tuning" }) String source,
         @Schema(enumeration = { "classification", "regression" }) String task,
         String targetColumn,
         @Schema(description = "Classification: the labels in model order; null for regression", nullable = true) List<Object> labels,
@@ -20,7 +21,8 @@ public record ModelVersionSchemaResponse(
     @Schema(name = "ModelVersionFeature")
     public record Feature(
             String name,
-            @Schema(enumeration = { "numeric", "categorical" }) String type,
+            @Schema(enumeration = {
+                    "numeric", "categorical" }) String type,
             @Schema(description = "Categorical: the training levels (JSON booleans and numbers match them by value); empty for numeric") List<String> levels,
             @Schema(description = "Numeric: smallest training value; null if unknown (models trained before it was recorded)", nullable = true) Double min,
             @Schema(description = "Numeric: largest training value; null if unknown", nullable = true) Double max,

@@ -15,17 +15,18 @@ public record RegistryStatsResponse(
         @Schema(description = "Datasets with at least one model version") long datasets,
         @Schema(description = "The active deployment, or null", nullable = true) ActiveDeployment activeDeployment,
         @Schema(description = "Versions per model type, by model type name") Map<String, Long> versionsPerModelType,
-        @Schema(description = "Per (dataset, model type, task): the version with the best primary test metric (accuracy for classification, r2 for regression)")
-        List<BestMetric> bestMetricPerModel) {
+        @Schema(description = "Per (dataset, model type, task): the version with the best primary test metric (accuracy for classification, r2 for regression)") List<BestMetric> bestMetricPerModel) {
 
     @Schema(name = "RegistryActiveDeployment")
-    public record ActiveDeployment(String id, String jobId, @Schema(enumeration = { "training", "tuning" }) String source, String datasetId, String datasetName,
+    public record ActiveDeployment(String id, String jobId, @Schema(enumeration = {
+            "training", "tuning" }) String source, String datasetId, String datasetName,
             String modelType, int version, Instant createdAt) {
     }
 
     @Schema(name = "RegistryBestMetric")
     public record BestMetric(String modelType, String datasetId, String datasetName,
-            @Schema(enumeration = { "classification", "regression" }) String task,
+            @Schema(enumeration = {
+                    "classification", "regression" }) String task,
             @Schema(enumeration = { "accuracy", "r2" }) String metric, double value, int version, String jobId,
             @Schema(enumeration = { "training", "tuning" }) String source) {
     }

@@ -11,7 +11,8 @@ public record CreateTrainingJobRequest(
         @Schema(required = true, examples = "ds_01m8qg9z4qdcxqa41renz0fdvb") String datasetId,
         @Schema(required = true, examples = "RandomForest", description = "A model type of GET /api/model-types") String modelType,
         @Schema(required = true, examples = "Survived") String targetColumn,
-        @Schema(enumeration = { "classification", "regression" }, description = "Inferred from the target when absent") String task,
+        @Schema(enumeration = {
+                "classification", "regression" }, description = "Inferred from the target when absent") String task,
         @Schema(description = "Default: every column but the target") List<String> featureColumns,
         @Schema(description = "Values for the model type's hyperparameters; the rest take their defaults") Map<String, Object> hyperparameters,
         @Schema(description = "test_size in (0, 1); default 0.2") Double testSize,

@@ -13,7 +13,8 @@ import dev.mlpipeline.jobs.JobStatus;
 @Schema(name = "TrainingJob")
 public record TrainingJobResponse(
         String id,
-        @Schema(enumeration = { "training", "tuning" }) String jobType,
+        @Schema(enumeration = {
+                "training", "tuning" }) String jobType,
         String datasetId,
         String datasetName,
         String modelType,

@@ -11,7 +11,8 @@ public record CreateTuningJobRequest(
         @Schema(required = true, examples = "ds_01m8qg9z4qdcxqa41renz0fdvb") String datasetId,
         @Schema(required = true, examples = "GradientBoosting", description = "A model type of GET /api/model-types") String modelType,
         @Schema(required = true, examples = "Survived") String targetColumn,
-        @Schema(enumeration = { "classification", "regression" }) String task,
+        @Schema(enumeration = {
+                "classification", "regression" }) String task,
         List<String> featureColumns,
         @Schema(description = "Fixed hyperparameters; searched ones override them") Map<String, Object> hyperparameters,
         Double testSize,

@@ -15,7 +15,8 @@ import dev.mlpipeline.tuning.HyperparameterTuningJob;
 @Schema(name = "TuningJob")
 public record TuningJobResponse(
         @JsonUnwrapped TrainingJobResponse job,
-        @Schema(enumeration = { "grid", "random" }) String strategy,
+        @Schema(enumeration = {
+                "grid", "random" }) String strategy,
         Map<String, Object> searchSpace,
         @Schema(description = "Configurations drawn by a random search", nullable = true) Integer nIter,
         int cvFolds,

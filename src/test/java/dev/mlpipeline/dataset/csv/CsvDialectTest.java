@@ -1,13 +1,5 @@
 package dev.mlpipeline.dataset.csv;
 
-import static dev.mlpipeline.dataset.csv.CsvTestSupport.utf8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +9,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.pipeline.ColumnType;
+
+import static dev.mlpipeline.dataset.csv.CsvTestSupport.utf8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The upload data contract: separators, trimming, missing-value markers, placeholders, leading
@@ -156,17 +156,17 @@ class CsvDialectTest {
     @Test
     void quotedFieldsKeepTheirBlanks() throws IOException {
         List<String[]> r = records("name, city\n x , \"  New York \" \n\"\", \" \"\n", ',', true);
-        assertArrayEquals(new String[] {"name", "city"}, r.get(0));
-        assertArrayEquals(new String[] {"x", "  New York "}, r.get(1));
-        assertArrayEquals(new String[] {null, " "}, r.get(2));
+        assertArrayEquals(new String[]{ "name", "city" }, r.get(0));
+        assertArrayEquals(new String[]{ "x", "  New York " }, r.get(1));
+        assertArrayEquals(new String[]{ null, " " }, r.get(2));
     }
 
     @Test
     void trimmingCountsPerColumnAndBlankOnlyFieldsAreMissing() throws IOException {
         try (CsvReader reader = new CsvReader(new ByteArrayInputStream(utf8("a,b\n 1,2\n  ,3 \n")), ',', true)) {
-            assertArrayEquals(new String[] {"a", "b"}, reader.next());
-            assertArrayEquals(new String[] {"1", "2"}, reader.next());
-            assertArrayEquals(new String[] {null, "3"}, reader.next());
+            assertArrayEquals(new String[]{ "a", "b" }, reader.next());
+            assertArrayEquals(new String[]{ "1", "2" }, reader.next());
+            assertArrayEquals(new String[]{ null, "3" }, reader.next());
             assertNull(reader.next());
             assertEquals(2, reader.trimmedFields(0));
             assertEquals(1, reader.trimmedFields(1));
@@ -175,15 +175,15 @@ class CsvDialectTest {
 
     @Test
     void tabSeparatedFilesTrimSpacesButSplitOnTabs() throws IOException {
-        assertArrayEquals(new String[] {"a", "b", null}, records("a \t b\t\n", '\t', true).get(0));
-        assertArrayEquals(new String[] {"a\t\tb"}, records("a\t\tb\n", ',', true).get(0), "inner tabs are kept");
-        assertArrayEquals(new String[] {"x", "y"}, records("\tx\t,y\n", ',', true).get(0),
+        assertArrayEquals(new String[]{ "a", "b", null }, records("a \t b\t\n", '\t', true).get(0));
+        assertArrayEquals(new String[]{ "a\t\tb" }, records("a\t\tb\n", ',', true).get(0), "inner tabs are kept");
+        assertArrayEquals(new String[]{ "x", "y" }, records("\tx\t,y\n", ',', true).get(0),
                 "tabs around a comma-separated value are blanks");
     }
 
     @Test
     void trimmingOffKeepsEverythingAsWritten() throws IOException {
-        assertArrayEquals(new String[] {" a ", " b"}, records(" a , b\n", ',', false).get(0));
+        assertArrayEquals(new String[]{ " a ", " b" }, records(" a , b\n", ',', false).get(0));
     }
 
     // ---------------------------------------------------------------- missing values
@@ -340,8 +340,8 @@ class CsvDialectTest {
     void recordCleanerReadsWhatTheProfileCounted() {
         CsvFormat format = new CsvFormat(';', true, CsvFormat.PANDAS_NA_VALUES);
         RecordCleaner cleaner = new RecordCleaner(format, List.of(ColumnType.NUMERIC, ColumnType.CATEGORICAL));
-        assertArrayEquals(new String[] {null, null}, cleaner.clean(new String[] {"?", "NA"}));
-        assertArrayEquals(new String[] {"1.5", "02134"}, cleaner.clean(new String[] {"1.5", "02134"}));
-        assertArrayEquals(new String[] {null, " x "}, cleaner.clean(new String[] {null, " x "}));
+        assertArrayEquals(new String[]{ null, null }, cleaner.clean(new String[]{ "?", "NA" }));
+        assertArrayEquals(new String[]{ "1.5", "02134" }, cleaner.clean(new String[]{ "1.5", "02134" }));
+        assertArrayEquals(new String[]{ null, " x " }, cleaner.clean(new String[]{ null, " x " }));
     }
 }

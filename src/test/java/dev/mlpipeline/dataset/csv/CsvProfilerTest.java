@@ -1,21 +1,22 @@
 package dev.mlpipeline.dataset.csv;
 
-import static dev.mlpipeline.dataset.csv.CsvTestSupport.profile;
-import static dev.mlpipeline.dataset.csv.CsvTestSupport.utf8;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.pipeline.ColumnType;
+
+import static dev.mlpipeline.dataset.csv.CsvTestSupport.profile;
+import static dev.mlpipeline.dataset.csv.CsvTestSupport.utf8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CsvProfilerTest {
 
@@ -33,12 +34,11 @@ class CsvProfilerTest {
 
     @Test
     void profilesColumns() throws Exception {
-        String csv =
-                "id,score,label,empty,mixed\n"
-                        + "1,-1.5e3,a,,1\n"
-                        + "2,.5,\"b, c\",,x\n"
-                        + "3,,a,\"\",2\n"
-                        + "3,5.,\"multi\nline\",,\n";
+        String csv = "id,score,label,empty,mixed\n"
+                + "1,-1.5e3,a,,1\n"
+                + "2,.5,\"b, c\",,x\n"
+                + "3,,a,\"\",2\n"
+                + "3,5.,\"multi\nline\",,\n";
         byte[] bytes = utf8(csv);
         CsvProfile profile = profile(bytes);
 
@@ -186,7 +186,7 @@ class CsvProfilerTest {
     @Test
     void readerErrorsPassThrough() {
         assertEquals(3, profileError("a,b\n1,2\n\"3,4\n").line());
-        byte[] latin1 = {'a', '\n', 'c', 'a', 'f', (byte) 0xC3, 0x28, '\n'};
+        byte[] latin1 = { 'a', '\n', 'c', 'a', 'f', (byte) 0xC3, 0x28, '\n' };
         assertTrue(profileError(latin1).getMessage().startsWith("the file is not valid UTF-8"));
         assertTrue(profileError("a\n\u0000\u0000\n").getMessage().contains("binary data"));
     }
@@ -201,14 +201,13 @@ class CsvProfilerTest {
 
     @Test
     void streamIsNotClosed() throws IOException {
-        boolean[] closed = {false};
-        ByteArrayInputStream in =
-                new ByteArrayInputStream(utf8("a\n1\n")) {
-                    @Override
-                    public void close() {
-                        closed[0] = true;
-                    }
-                };
+        boolean[] closed = { false };
+        ByteArrayInputStream in = new ByteArrayInputStream(utf8("a\n1\n")) {
+            @Override
+            public void close() {
+                closed[0] = true;
+            }
+        };
         new CsvProfiler().profile(in);
         assertFalse(closed[0]);
     }

@@ -1,5 +1,14 @@
 package dev.mlpipeline.dataset.csv;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
 import static dev.mlpipeline.dataset.csv.CsvTestSupport.readAll;
 import static dev.mlpipeline.dataset.csv.CsvTestSupport.readAllTrickled;
 import static dev.mlpipeline.dataset.csv.CsvTestSupport.utf8;
@@ -8,14 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 class CsvReaderTest {
 
@@ -42,8 +43,7 @@ class CsvReaderTest {
 
     private static CsvFormatException parseError(byte[] csv) {
         CsvFormatException e = assertThrows(CsvFormatException.class, () -> readAll(csv));
-        CsvFormatException trickled =
-                assertThrows(CsvFormatException.class, () -> readAllTrickled(csv));
+        CsvFormatException trickled = assertThrows(CsvFormatException.class, () -> readAllTrickled(csv));
         assertEquals(e.getMessage(), trickled.getMessage(), "same error whatever the buffering");
         assertEquals(e.line(), trickled.line());
         return e;
@@ -177,7 +177,7 @@ class CsvReaderTest {
 
     @Test
     void invalidUtf8NamesItsLine() {
-        byte[] csv = concat(utf8("a,b\n1,2\nx,"), new byte[] {(byte) 0xC3, 0x28}, utf8("\n"));
+        byte[] csv = concat(utf8("a,b\n1,2\nx,"), new byte[]{ (byte) 0xC3, 0x28 }, utf8("\n"));
         CsvFormatException e = parseError(csv);
         assertEquals(3, e.line());
         assertEquals(
@@ -188,25 +188,25 @@ class CsvReaderTest {
 
     @Test
     void invalidUtf8OnFirstByteAndAfterAFullBuffer() {
-        assertEquals(1, parseError(new byte[] {(byte) 0xFF, 'a'}).line());
+        assertEquals(1, parseError(new byte[]{ (byte) 0xFF, 'a' }).line());
         // Latin-1 'é' far into the file, beyond the first decoded chunk.
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {
             sb.append("row").append(i).append('\n');
         }
-        byte[] csv = concat(utf8(sb.toString()), new byte[] {'c', 'a', 'f', (byte) 0xE9, '\n'});
+        byte[] csv = concat(utf8(sb.toString()), new byte[]{ 'c', 'a', 'f', (byte) 0xE9, '\n' });
         assertEquals(20_001, parseError(csv).line());
     }
 
     @Test
     void truncatedMultiByteSequenceAtEndOfInput() {
-        assertEquals(2, parseError(concat(utf8("a\nb"), new byte[] {(byte) 0xE6, (byte) 0x97})).line());
+        assertEquals(2, parseError(concat(utf8("a\nb"), new byte[]{ (byte) 0xE6, (byte) 0x97 })).line());
     }
 
     @Test
     void lonelySurrogateEncodingIsRejected() {
         // CESU-8 / "modified UTF-8" encoding of a surrogate is not valid UTF-8.
-        assertEquals(1, parseError(new byte[] {'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80}).line());
+        assertEquals(1, parseError(new byte[]{ 'a', (byte) 0xED, (byte) 0xA0, (byte) 0x80 }).line());
     }
 
     @Test
@@ -231,7 +231,7 @@ class CsvReaderTest {
         assertTrue(e.getMessage().startsWith("the file looks like binary data, not CSV text"),
                 e.getMessage());
         // A zip (xlsx) file: starts with "PK\3\4".
-        byte[] zip = concat(new byte[] {'P', 'K', 3, 4, 20, 0, 6, 0}, junk);
+        byte[] zip = concat(new byte[]{ 'P', 'K', 3, 4, 20, 0, 6, 0 }, junk);
         assertTrue(parseError(zip).getMessage().startsWith("the file looks like binary data"));
     }
 

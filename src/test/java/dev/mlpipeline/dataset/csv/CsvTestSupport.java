@@ -12,7 +12,8 @@ import java.util.List;
 /** Helpers shared by the tests. */
 final class CsvTestSupport {
 
-    private CsvTestSupport() {}
+    private CsvTestSupport() {
+    }
 
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);

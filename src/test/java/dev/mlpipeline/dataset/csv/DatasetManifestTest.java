@@ -1,9 +1,5 @@
 package dev.mlpipeline.dataset.csv;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -18,10 +14,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import dev.mlpipeline.pipeline.ColumnType;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Profiles every CSV file of the shared datasets folder and compares the result with what its
@@ -30,8 +31,7 @@ import dev.mlpipeline.pipeline.ColumnType;
  */
 class DatasetManifestTest {
 
-    private static final Path DATASETS =
-            Path.of(System.getProperty("datasets.dir", "samples"));
+    private static final Path DATASETS = Path.of(System.getProperty("datasets.dir", "samples"));
 
     private static final Pattern SECTION = Pattern.compile("(?m)^## `([^`]+\\.csv)`");
     private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
@@ -47,7 +47,8 @@ class DatasetManifestTest {
             String sha256,
             Map<String, ColumnType> types,
             Map<String, Long> missing,
-            Map<String, Long> levels) {}
+            Map<String, Long> levels) {
+    }
 
     @TestFactory
     Stream<DynamicTest> everyDatasetMatchesTheManifest() throws IOException {
@@ -106,7 +107,7 @@ class DatasetManifestTest {
             if (!bounds.isEmpty()) {
                 bounds.getLast()[1] = section.start();
             }
-            bounds.add(new int[] {section.end(), text.length()});
+            bounds.add(new int[]{ section.end(), text.length() });
             names.add(section.group(1));
         }
         for (int i = 0; i < names.size(); i++) {

@@ -1,13 +1,14 @@
 package dev.mlpipeline.dataset.csv;
 
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.HashSet;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 class DistinctCountingTest {
 
@@ -23,7 +24,7 @@ class DistinctCountingTest {
 
     @Test
     void hyperLogLogWithinThreePercentOn100kDistinctValues() {
-        for (String prefix : new String[] {"", "user-", "2024-01-01T00:00:", "value #"}) {
+        for (String prefix : new String[]{ "", "user-", "2024-01-01T00:00:", "value #" }) {
             long estimate = estimate(100_000, prefix);
             double error = Math.abs(estimate - 100_000) / 100_000.0;
             assertTrue(error < 0.03, prefix + ": estimate " + estimate + ", error " + error);
@@ -33,7 +34,7 @@ class DistinctCountingTest {
     @Test
     void hyperLogLogSmallCardinalities() {
         assertEquals(0, new HyperLogLog().estimate());
-        for (int n : new int[] {1, 10, 100, 1000, 5000}) {
+        for (int n : new int[]{ 1, 10, 100, 1000, 5000 }) {
             long estimate = estimate(n, "v");
             assertTrue(Math.abs(estimate - n) <= Math.max(1, n * 0.03), n + " -> " + estimate);
         }
@@ -62,7 +63,7 @@ class DistinctCountingTest {
             set.add(i * 0x9E3779B97F4A7C15L);
         }
         assertEquals(10_000, set.size());
-        long[] sum = {0};
+        long[] sum = { 0 };
         set.forEach(v -> sum[0]++);
         assertEquals(10_000, sum[0]);
     }

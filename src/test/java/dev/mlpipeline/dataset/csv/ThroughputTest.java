@@ -1,8 +1,5 @@
 package dev.mlpipeline.dataset.csv;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +10,9 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Benchmark, not part of the default suite: parsing and profiling speed on a generated ~50 MB file,
@@ -30,7 +30,7 @@ class ThroughputTest {
     /** A file shaped like the real datasets: numbers, short labels, some quoted text, a few gaps. */
     private static byte[] generate() {
         Random random = new Random(1);
-        String[] labels = {"Yes", "No", "Month-to-month", "Electronic check", "NEAR BAY", "United-States"};
+        String[] labels = { "Yes", "No", "Month-to-month", "Electronic check", "NEAR BAY", "United-States" };
         StringBuilder sb = new StringBuilder(1 << 20);
         ByteArrayOutputStream out = new ByteArrayOutputStream(TARGET_BYTES + (1 << 20));
         sb.append("id,age,income,score,label,comment,flag,city,rate,count\n");
