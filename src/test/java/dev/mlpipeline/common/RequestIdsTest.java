@@ -36,37 +36,15 @@ class RequestIdsTest {
 
     @Test
     void logLinesWrittenForTheRequestCarryItsId() throws Exception {
-        java.util.List<org.jboss.logmanager.ExtLogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record instanceof org.jboss.logmanager.ExtLogRecord ext) {
-                    ext.copyMdc();
-                    records.add(ext);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (dev.mlpipeline.LogCapture capture = dev.mlpipeline.LogCapture.start()) {
             // The upload is profiled on a worker thread and stored on the event loop; its INFO line comes last.
             java.nio.file.Path csv = java.nio.file.Files.createTempFile("request-id", ".csv");
             java.nio.file.Files.writeString(csv, "a,b\n1,x\n2,y\n");
             given().header("X-Request-Id", "upload-trace-1").multiPart("file", csv.toFile()).post("/api/datasets")
                     .then().statusCode(201).header("X-Request-Id", "upload-trace-1");
-            var stored = records.stream().filter(r -> r.getFormattedMessage().startsWith("Stored dataset")).toList();
+            var stored = capture.records().stream().filter(r -> r.getFormattedMessage().startsWith("Stored dataset")).toList();
             assertEquals(1, stored.size(), "one 'Stored dataset' line");
             assertEquals("upload-trace-1", stored.getFirst().getMdc(RequestIds.MDC_KEY));
-        } finally {
-            root.removeHandler(capture);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.mlpipeline.common;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -59,31 +58,11 @@ class TracingTest {
         String job = trainIrisTree(upload("iris.csv"));
 
         String[] deployTrace = traceparent();
-        List<ExtLogRecord> logged = new CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record instanceof ExtLogRecord ext) {
-                    ext.copyMdc();
-                    logged.add(ext);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<ExtLogRecord> logged;
+        try (dev.mlpipeline.LogCapture capture = dev.mlpipeline.LogCapture.start()) {
+            logged = capture.records();
             given().header("traceparent", deployTrace[0]).contentType(ContentType.JSON).body("{\"job_id\":\"" + job + "\"}")
                     .post("/api/deployments/deploy").then().statusCode(201);
-        } finally {
-            root.removeHandler(capture);
         }
         SpanData server = awaitSpan(deployTrace[1], "POST /api/deployments/deploy");
         assertEquals(SpanKind.SERVER, server.getKind());
