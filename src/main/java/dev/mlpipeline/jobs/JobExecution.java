@@ -17,6 +17,7 @@ public final class JobExecution implements ProgressListener, CancellationToken {
     private final String owner;
     private final AtomicLong progressBits = new AtomicLong(Double.doubleToLongBits(0));
     private volatile boolean cancelled;
+    private volatile boolean completed;
     private volatile String modelType;
 
     /** @param owner the replica running it, as written to {@code claimed_by} */
@@ -58,6 +59,16 @@ public final class JobExecution implements ProgressListener, CancellationToken {
 
     public double progress() {
         return Double.longBitsToDouble(progressBits.get());
+    }
+
+    /** True once the job's end was written as COMPLETED (with its version) by this execution. */
+    public boolean isCompleted() {
+        return completed;
+    }
+
+    /** Called when the job's COMPLETED row is written; a heartbeat after that may still mark it cancelled. */
+    void markCompleted() {
+        completed = true;
     }
 
     @Override

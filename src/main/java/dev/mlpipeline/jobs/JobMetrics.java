@@ -125,6 +125,11 @@ public class JobMetrics {
 
     /** {@code completed}, {@code cancelled} (on request, or no longer RUNNING in the database) or {@code failed}. */
     static String outcome(JobExecution execution, Throwable failure) {
+        // Completed first: the heartbeat that follows the COMPLETED write finds the job no longer
+        // RUNNING and marks the execution cancelled, after the fact.
+        if (failure == null && execution.isCompleted()) {
+            return "completed";
+        }
         if (failure instanceof TrainingCancelledException || execution.isCancelled()) {
             return "cancelled";
         }

@@ -52,12 +52,14 @@ public class JobRecorder {
      */
     public Uni<Optional<Integer>> complete(JobExecution execution, JobQueue.Completion completion,
             Function<SqlConnection, Uni<Void>> alsoInTransaction) {
-        return retried("write the end of job " + execution.jobId(), () -> queue.complete(execution, completion, alsoInTransaction));
+        return retried("write the end of job " + execution.jobId(), () -> queue.complete(execution, completion, alsoInTransaction))
+                .invoke(version -> version.ifPresent(v -> execution.markCompleted()));
     }
 
     /** {@link #complete(JobExecution, JobQueue.Completion, Function)} with nothing else to write. */
     public Uni<Optional<Integer>> complete(JobExecution execution, JobQueue.Completion completion) {
-        return retried("write the end of job " + execution.jobId(), () -> queue.complete(execution, completion));
+        return retried("write the end of job " + execution.jobId(), () -> queue.complete(execution, completion))
+                .invoke(version -> version.ifPresent(v -> execution.markCompleted()));
     }
 
     /** Records the failure of a job ({@link JobQueue#fail}), retried through an outage. */

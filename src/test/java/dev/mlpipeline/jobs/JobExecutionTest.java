@@ -86,4 +86,16 @@ class JobExecutionTest {
         assertEquals("trn_3", e.jobId());
         assertEquals(JobKind.TRAINING, e.kind());
     }
+
+    @Test
+    void aJobWhoseCompletionWasWrittenStaysCompletedWhenALaterHeartbeatMarksItCancelled() {
+        JobExecution e = new JobExecution(JobKind.TRAINING, "trn_2", "replica-test");
+        e.markCompleted();
+        e.cancel(); // the next heartbeat finds the job no longer RUNNING
+        assertEquals("completed", JobMetrics.outcome(e, null));
+        JobExecution stopped = new JobExecution(JobKind.TRAINING, "trn_3", "replica-test");
+        stopped.cancel();
+        assertEquals("cancelled", JobMetrics.outcome(stopped, null));
+        assertEquals("failed", JobMetrics.outcome(new JobExecution(JobKind.TRAINING, "trn_4", "replica-test"), new IllegalStateException("x")));
+    }
 }
