@@ -20,8 +20,8 @@ public record DatasetResponse(
         @Schema(description = "SHA-256 of the uploaded bytes, lowercase hex") String sha256,
         Instant createdAt,
         List<DatasetColumn> columns,
-        @Schema(description = "The field separator the file was read with", enumeration = {
-                ",", ";", "\t", "|" }) String delimiter,
+        // Not an OpenAPI enum: client generators cannot name a constant for the tab character.
+        @Schema(description = "The field separator the file was read with: `,` `;` `|` or a tab character") String delimiter,
         @Schema(description = "Values read as missing besides empty fields") List<String> naValues,
         @Schema(description = "How the file was read: values trimmed, values read as missing, why a type was chosen, likely identifiers") List<DatasetWarning> warnings) {
 
