@@ -345,12 +345,19 @@ public final class CrossValidator {
     /** The pipeline with the first {@code trees} trees of its Smile random forest, or null when it holds none. */
     private static FittedPipeline firstTrees(FittedPipeline pipeline, int trees) {
         Estimator cut;
+        // Not RandomForest.trim: it keeps the k trees of highest out-of-bag accuracy (and sorts the forest's own
+        // array to find them), not the first k.
         if (pipeline.estimator() instanceof Estimator.TreeClassifier c
                 && c.model() instanceof smile.classification.RandomForest forest) {
-            cut = new Estimator.TreeClassifier(forest.trim(trees), c.schema(), c.columns());
+            var first = new smile.classification.RandomForest(forest.formula(), forest.numClasses(),
+                    Arrays.copyOf(forest.models(), trees), forest.metrics(), forest.importance(),
+                    new smile.util.IntSet(forest.classes()));
+            cut = new Estimator.TreeClassifier(first, c.schema(), c.columns());
         } else if (pipeline.estimator() instanceof Estimator.TreeRegressor r
                 && r.model() instanceof smile.regression.RandomForest forest) {
-            cut = new Estimator.TreeRegressor(forest.trim(trees), r.schema(), r.columns());
+            var first = new smile.regression.RandomForest(forest.formula(), Arrays.copyOf(forest.models(), trees),
+                    forest.metrics(), forest.importance());
+            cut = new Estimator.TreeRegressor(first, r.schema(), r.columns());
         } else {
             return null;
         }

@@ -37,6 +37,7 @@ import dev.mlpipeline.pipeline.Trainer;
 import dev.mlpipeline.pipeline.TrainingCancelledException;
 import dev.mlpipeline.pipeline.TrainingResult;
 import dev.mlpipeline.pipeline.TrainingSpec;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -159,6 +160,18 @@ public class TuningJobRunner implements JobHandler {
 
         /** Completes when every trial is COMPLETED; fails when one FAILED or the job is cancelled. */
         Uni<Void> search() {
+            // A loop of steps rather than a recursion: a long search polls hundreds of times.
+            return Multi.createBy().repeating().uni(this::step).until(done -> done)
+                    .collect().last().replaceWithVoid();
+        }
+
+        /**
+         * One step of the search: runs the next waiting trial of the job here, or else reads how the trials stand
+         * and waits a poll interval while some still run elsewhere.
+         *
+         * @return true once every trial is COMPLETED
+         */
+        private Uni<Boolean> step() {
             if (execution.isCancelled()) {
                 return Uni.createFrom().failure(new TrainingCancelledException());
             }
@@ -166,7 +179,7 @@ public class TuningJobRunner implements JobHandler {
                     .flatMap(ignored -> db("claim a trial of job " + id, () -> worker.claim(execution.owner(), id)))
                     .flatMap(claimed -> {
                         if (!claimed.isEmpty()) {
-                            return worker.execute(execution.owner(), claimed).flatMap(ignored -> search());
+                            return worker.execute(execution.owner(), claimed).replaceWith(false);
                         }
                         return db("read the trials of job " + id, () -> trials.progress(id)).flatMap(progress -> {
                             if (progress.firstFailure().isPresent()) {
@@ -178,12 +191,10 @@ public class TuningJobRunner implements JobHandler {
                                 execution.onProgress(TRIALS_SHARE * progress.completed() / progress.total());
                             }
                             if (progress.pending() + progress.running() == 0) {
-                                return Uni.createFrom().voidItem();
+                                return Uni.createFrom().item(true);
                             }
                             // Trials still run elsewhere (or wait for a worker): look again after a poll interval.
-                            return Uni.createFrom().voidItem()
-                                    .onItem().delayIt().by(settings.jobs().pollInterval())
-                                    .flatMap(ignored -> search());
+                            return Uni.createFrom().item(false).onItem().delayIt().by(settings.jobs().pollInterval());
                         });
                     });
         }

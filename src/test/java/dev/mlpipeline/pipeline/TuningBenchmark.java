@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * service before issue 16: one configuration per task, two at a time, each on a fork-join pool of one thread.
  */
 @Tag("benchmark")
-class TuningBenchmark {
+public class TuningBenchmark {
 
     private static final ModelType RF = ModelCatalog.find(ModelCatalog.RANDOM_FOREST).orElseThrow();
     private static final int WORKERS = 2;
@@ -60,6 +60,11 @@ class TuningBenchmark {
 
     private static TrainingSpec spec(Grid g, Map<String, Object> config) {
         return new TrainingSpec(ModelCatalog.RANDOM_FOREST, g.task(), g.target(), List.of(), RF.validate(config), null, 0.2, 42L);
+    }
+
+    /** The same as the test, outside JUnit (e.g. under a profiler): {@code bench/tuning-grid.sh}. */
+    public static void main(String[] args) throws Exception {
+        new TuningBenchmark().baselineGrids();
     }
 
     @Test
