@@ -101,7 +101,7 @@ class TuningTrialReplicaIT {
     }
 
     private static void awaitReady(String base) {
-        await(base + " ready").atMost(Duration.ofSeconds(90)).pollInterval(POLL).ignoreExceptionsInstanceOf(IOException.class)
+        await(base + " ready").atMost(Duration.ofSeconds(240)).pollInterval(POLL).ignoreExceptionsInstanceOf(IOException.class)
                 .until(() -> get(base + "/q/health/ready").statusCode() == 200);
     }
 
