@@ -91,7 +91,7 @@ class TuningTrialReplicaIT {
         env.put("MLPIPELINE_JOBS_WORKERS", "1");
         env.put("MLPIPELINE_JOBS_POLL_INTERVAL", "200ms");
         env.put("MLPIPELINE_JOBS_HEARTBEAT_INTERVAL", "500ms");
-        env.put("MLPIPELINE_JOBS_HEARTBEAT_TIMEOUT", "6s");
+        env.put("MLPIPELINE_JOBS_HEARTBEAT_TIMEOUT", "20s"); // short for the test, but beyond the stalls of a loaded machine
         env.put("HOSTNAME", name);
         String base = "http://localhost:" + port;
         processes.put(base, builder.start());
