@@ -53,11 +53,11 @@ SQL
 # The two branches of RegistryRepository.streamVersions with the default filter (archived left out).
 TRAINING="SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, NULL::float8 AS best_score,
        t.hyperparameters, t.completed_at, m.description, m.tags, m.archived_at
-FROM training_job t LEFT JOIN model_version_metadata m ON m.job_id = t.id
+FROM training_job t LEFT JOIN LATERAL (SELECT m.description, m.tags, m.archived_at FROM model_version_metadata m WHERE m.job_id = t.id LIMIT 1) m ON true
 WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED' AND m.archived_at IS NULL"
 TUNING="SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters,
        u.completed_at, m.description, m.tags, m.archived_at
-FROM tuning_job u LEFT JOIN model_version_metadata m ON m.job_id = u.id
+FROM tuning_job u LEFT JOIN LATERAL (SELECT m.description, m.tags, m.archived_at FROM model_version_metadata m WHERE m.job_id = u.id LIMIT 1) m ON true
 WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED' AND m.archived_at IS NULL"
 
 new_page() {  # $1: "" or a versions_limit
@@ -78,16 +78,19 @@ SELECT c.dataset_id, c.model_type, d.name AS dataset_name, dep.job_id AS deploye
        dep.version AS deployed_version, v.version, v.id, v.source, v.task, v.metrics::text AS metrics,
        v.best_score, v.hyperparameters::text AS hyperparameters, v.completed_at,
        v.description, v.tags::text AS tags, v.archived_at IS NOT NULL AS archived,
-       ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) AS aliases
+       CASE WHEN v.id = ANY (al.jobs) THEN
+           ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) END AS aliases
 FROM (SELECT c.dataset_id, c.model_type FROM model_version_counter c
-      WHERE true AND EXISTS (
-$TRAINING
+      WHERE true AND EXISTS (SELECT 1 FROM (
+($TRAINING ORDER BY version DESC LIMIT 1)
 UNION ALL
-$TUNING
-)
+($TUNING ORDER BY version DESC LIMIT 1)
+) e)
       ORDER BY c.dataset_id, c.model_type LIMIT 21) c
 JOIN dataset d ON d.id = c.dataset_id
 LEFT JOIN deployment dep ON dep.is_active AND dep.dataset_id = c.dataset_id AND dep.model_type = c.model_type
+LEFT JOIN LATERAL (SELECT array_agg(a.job_id) AS jobs FROM model_version_alias a
+                   WHERE a.dataset_id = c.dataset_id AND a.model_type = c.model_type) al ON true
 CROSS JOIN LATERAL (
 $versions
 ) v
@@ -95,7 +98,29 @@ ORDER BY c.dataset_id, c.model_type, v.version DESC;
 SQL
 }
 
+reference10() {  # bench/registry.sh's page SQL with versions_limit=10, as RegistryRepository built it before V5
+  cat <<'SQL'
+SELECT c.dataset_id, c.model_type, d.name AS dataset_name, dep.job_id AS deployed_job_id,
+       dep.version AS deployed_version, v.version, v.id, v.source, v.task, v.metrics::text AS metrics,
+       v.best_score, v.hyperparameters::text AS hyperparameters, v.completed_at
+FROM (SELECT c.dataset_id, c.model_type FROM model_version_counter c WHERE true ORDER BY c.dataset_id, c.model_type LIMIT 21) c
+JOIN dataset d ON d.id = c.dataset_id
+LEFT JOIN deployment dep ON dep.is_active AND dep.dataset_id = c.dataset_id AND dep.model_type = c.model_type
+CROSS JOIN LATERAL (SELECT * FROM (
+(SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, NULL::float8 AS best_score, t.hyperparameters, t.completed_at
+ FROM training_job t WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED'
+ ORDER BY version DESC LIMIT 10)
+UNION ALL
+(SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters, u.completed_at
+ FROM tuning_job u WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'
+ ORDER BY version DESC LIMIT 10)
+) x ORDER BY x.version DESC LIMIT 10) v
+ORDER BY c.dataset_id, c.model_type, v.version DESC;
+SQL
+}
+
 reference > "$work/reference.sql"
+reference10 > "$work/reference10.sql"
 new_page "" > "$work/new.sql"
 new_page 10 > "$work/new10.sql"
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f", m}'; }
@@ -105,15 +130,17 @@ timed() {  # median ms of REPS runs of a file (after 3 warm-up runs); also its r
 }
 rows() { psql_ -A -t -c "SELECT count(*) FROM ($(sed 's/;$//' "$1")) q"; }
 measure() {
-  local ref new new10
-  ref=$(timed "$work/reference.sql"); new=$(timed "$work/new.sql"); new10=$(timed "$work/new10.sql")
+  local ref new ref10 new10
+  ref=$(timed "$work/reference.sql"); new=$(timed "$work/new.sql")
+  ref10=$(timed "$work/reference10.sql"); new10=$(timed "$work/new10.sql")
   echo "$1:"
-  echo "  reference page SQL (no metadata): ${ref} ms, $(rows "$work/reference.sql") rows"
-  echo "  new page SQL:                     ${new} ms, $(rows "$work/new.sql") rows ($(awk -v a="$new" -v b="$ref" 'BEGIN {printf "%.2f", a / b}')x)"
-  echo "  new page SQL, versions_limit=10:  ${new10} ms, $(rows "$work/new10.sql") rows"
+  echo "  page of 20, all versions: before V5 ${ref} ms ($(rows "$work/reference.sql") rows); now ${new} ms ($(rows "$work/new.sql") rows): $(awk -v a="$new" -v b="$ref" 'BEGIN {printf "%.2f", a / b}')x"
+  echo "  page of 20, versions_limit=10: before V5 ${ref10} ms ($(rows "$work/reference10.sql") rows); now ${new10} ms ($(rows "$work/new10.sql") rows): $(awk -v a="$new10" -v b="$ref10" 'BEGIN {printf "%.2f", a / b}')x"
 }
 measure "metadata tables empty"
 psql_ -f bench/registry-metadata.sql >/dev/null
 measure "10,000 tagged / 1,000 archived / 400 aliases"
-psql_ -c "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) $(sed 's/;$//' "$work/new10.sql")" > "$work/plan.txt"
-grep -E "Execution Time|Planning Time" "$work/plan.txt"
+for f in reference10 new10; do
+  echo "EXPLAIN ANALYZE $f: $(psql_ -c "EXPLAIN (ANALYZE, COSTS OFF) $(sed 's/;$//' "$work/$f.sql")" | grep -E "Planning Time|Execution Time" | tr -s ' \n' ' ')"
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

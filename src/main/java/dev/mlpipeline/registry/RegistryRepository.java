@@ -89,21 +89,24 @@ class RegistryRepository {
             branches.add("""
                     SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, NULL::float8 AS best_score,
                            t.hyperparameters, t.completed_at, m.description, m.tags, m.archived_at
-                    FROM training_job t LEFT JOIN model_version_metadata m ON m.job_id = t.id
-                    WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED'""" + metadata);
+                    FROM training_job t %s
+                    WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED'""".formatted(metadataOf("t")) + metadata);
         }
         if (filter.source() == null || TUNING.equals(filter.source())) {
             branches.add("""
                     SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters,
                            u.completed_at, m.description, m.tags, m.archived_at
-                    FROM tuning_job u LEFT JOIN model_version_metadata m ON m.job_id = u.id
-                    WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'""" + metadata);
+                    FROM tuning_job u %s
+                    WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'""".formatted(metadataOf("u")) + metadata);
         }
         // Every counter row has at least one COMPLETED version (it is bumped only by a completion);
         // with a source, archive or tag filter, only pairs with a listed version are entries (so
-        // that a page of n pairs has n entries). The probe stops at the pair's first listed version.
+        // that a page of n pairs has n entries). ORDER BY version DESC LIMIT 1 makes the probe a
+        // backward scan of the version index that stops at the pair's newest listed version (a
+        // plain EXISTS was planned as a sort of all the pair's versions: 20 ms per pair).
         if (filter.source() != null || !metadata.isEmpty()) {
-            where.append(" AND EXISTS (\n").append(String.join("\nUNION ALL\n", branches)).append("\n)");
+            where.append(" AND EXISTS (SELECT 1 FROM (\n(").append(String.join(" ORDER BY version DESC LIMIT 1)\nUNION ALL\n(", branches))
+                    .append(" ORDER BY version DESC LIMIT 1)\n) e)");
         }
         String limitPairs = "";
         if (pairLimit != null) {
@@ -121,18 +124,22 @@ class RegistryRepository {
             versions = "SELECT * FROM (\n(" + String.join(limit + ")\nUNION ALL\n(", branches) + limit
                     + ")\n) x ORDER BY x.version DESC LIMIT $" + args.size();
         }
-        // Aliases are read per listed version through model_version_alias_job_idx (after the LIMITs).
+        // Aliases: one read of the pair's aliased job ids (primary key prefix of model_version_alias),
+        // and the names only for the versions among them; no probe for the others.
         String sql = """
                 SELECT c.dataset_id, c.model_type, d.name AS dataset_name, dep.job_id AS deployed_job_id,
                        dep.version AS deployed_version, v.version, v.id, v.source, v.task, v.metrics::text AS metrics,
                        v.best_score, v.hyperparameters::text AS hyperparameters, v.completed_at,
                        v.description, v.tags::text AS tags, v.archived_at IS NOT NULL AS archived,
-                       ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) AS aliases
+                       CASE WHEN v.id = ANY (al.jobs) THEN
+                           ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) END AS aliases
                 FROM (SELECT c.dataset_id, c.model_type FROM model_version_counter c
                       %s
                       ORDER BY c.dataset_id, c.model_type%s) c
                 JOIN dataset d ON d.id = c.dataset_id
                 LEFT JOIN deployment dep ON dep.is_active AND dep.dataset_id = c.dataset_id AND dep.model_type = c.model_type
+                LEFT JOIN LATERAL (SELECT array_agg(a.job_id) AS jobs FROM model_version_alias a
+                                   WHERE a.dataset_id = c.dataset_id AND a.model_type = c.model_type) al ON true
                 CROSS JOIN LATERAL (
                 %s
                 ) v
@@ -143,6 +150,16 @@ class RegistryRepository {
             RegistryCursor[] last = new RegistryCursor[1];
             return stream(sql, params).map(row -> toListedVersion(row, last));
         });
+    }
+
+    /**
+     * The metadata of a version row of alias {@code job}: a primary-key probe per row. The LIMIT 1
+     * keeps the subquery from being pulled up into a join, which the planner made a hash join
+     * rebuilt from the whole metadata table for every pair.
+     */
+    private static String metadataOf(String job) {
+        return "LEFT JOIN LATERAL (SELECT m.description, m.tags, m.archived_at FROM model_version_metadata m WHERE m.job_id = "
+                + job + ".id LIMIT 1) m ON true";
     }
 
     /**
