@@ -54,11 +54,11 @@ SQL
 TRAINING="SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, NULL::float8 AS best_score,
        t.hyperparameters, t.completed_at, m.description, m.tags, m.archived_at
 FROM training_job t LEFT JOIN LATERAL (SELECT m.description, m.tags, m.archived_at FROM model_version_metadata m WHERE m.job_id = t.id LIMIT 1) m ON true
-WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED' AND m.archived_at IS NULL"
+WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED' AND coalesce(m.archived_at, 'infinity'::timestamptz) > '294276-01-01 00:00:00+00'::timestamptz"
 TUNING="SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters,
        u.completed_at, m.description, m.tags, m.archived_at
 FROM tuning_job u LEFT JOIN LATERAL (SELECT m.description, m.tags, m.archived_at FROM model_version_metadata m WHERE m.job_id = u.id LIMIT 1) m ON true
-WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED' AND m.archived_at IS NULL"
+WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED' AND coalesce(m.archived_at, 'infinity'::timestamptz) > '294276-01-01 00:00:00+00'::timestamptz"
 
 new_page() {  # $1: "" or a versions_limit
   local versions

@@ -73,7 +73,11 @@ class RegistryRepository {
         // versions_limit LIMITs count listed versions only.
         StringBuilder metadata = new StringBuilder();
         if (!filter.includeArchived()) {
-            metadata.append(" AND m.archived_at IS NULL");
+            // "archived_at IS NULL", written so that the planner estimates it at 1/3 whatever the
+            // statistics: on empty or unanalyzed metadata tables it took IS NULL for 0.5 %, and read
+            // and sorted every version of a pair for versions_limit (821 ms instead of 54 ms, see
+            // docs/benchmarks.md). No archive time reaches the year 294276.
+            metadata.append(" AND coalesce(m.archived_at, 'infinity'::timestamptz) > '294276-01-01 00:00:00+00'::timestamptz");
         }
         for (ModelFilter.TagFilter tag : filter.tags()) {
             if (tag.value() == null) {
