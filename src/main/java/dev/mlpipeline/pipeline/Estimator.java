@@ -10,12 +10,13 @@ import smile.data.type.StructType;
 import smile.regression.Regression;
 
 /**
- * A fitted model over the preprocessed feature vector ({@code double[]}). Implementations wrap Smile models
- * and are part of the serialized artifact.
+ * A fitted model over the preprocessed feature vector ({@code double[]}). {@link FlatTrees} holds every tree model
+ * trained now; the Smile-backed records remain for artifacts of the Java-serialization format
+ * ({@link ArtifactCodec#LEGACY_FORMAT}), which holds them, and are {@link Serializable} for that reason only.
  */
-sealed interface Estimator extends Serializable
+sealed interface Estimator
         permits Estimator.Logistic, Estimator.TupleClassifier, Estimator.TupleRegressor, Estimator.TreeClassifier,
-        Estimator.TreeRegressor, Estimator.Linear {
+        Estimator.TreeRegressor, Estimator.Linear, FlatTrees {
 
     /**
      * Classifies one vector.
@@ -37,7 +38,7 @@ sealed interface Estimator extends Serializable
     }
 
     /** Smile logistic regression, which predicts directly from {@code double[]}. */
-    record Logistic(LogisticRegression model) implements Estimator {
+    record Logistic(LogisticRegression model) implements Estimator, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -51,7 +52,7 @@ sealed interface Estimator extends Serializable
      * Smile tree classifiers (random forest, gradient boosting, CART) take a {@link Tuple}; the vector is wrapped
      * (no copy) against the cached training schema.
      */
-    record TupleClassifier(Classifier<Tuple> model, StructType schema) implements Estimator {
+    record TupleClassifier(Classifier<Tuple> model, StructType schema) implements Estimator, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -62,7 +63,7 @@ sealed interface Estimator extends Serializable
     }
 
     /** Smile tree regressors, as {@link TupleClassifier}. */
-    record TupleRegressor(Regression<Tuple> model, StructType schema) implements Estimator {
+    record TupleRegressor(Regression<Tuple> model, StructType schema) implements Estimator, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -76,7 +77,7 @@ sealed interface Estimator extends Serializable
      * Smile tree classifiers fitted on {@link Estimators.TreeColumns} (one column per input feature, one-hot blocks
      * folded back into a nominal level index); the vector is mapped to that layout, then wrapped as a tuple.
      */
-    record TreeClassifier(Classifier<Tuple> model, StructType schema, Estimators.TreeColumns columns) implements Estimator {
+    record TreeClassifier(Classifier<Tuple> model, StructType schema, Estimators.TreeColumns columns) implements Estimator, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -87,7 +88,7 @@ sealed interface Estimator extends Serializable
     }
 
     /** Smile tree regressors, as {@link TreeClassifier}. */
-    record TreeRegressor(Regression<Tuple> model, StructType schema, Estimators.TreeColumns columns) implements Estimator {
+    record TreeRegressor(Regression<Tuple> model, StructType schema, Estimators.TreeColumns columns) implements Estimator, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -105,7 +106,7 @@ sealed interface Estimator extends Serializable
      * @param weights   coefficients, one per entry of {@code columns}
      * @param intercept intercept
      */
-    record Linear(int[] columns, double[] weights, double intercept) implements Estimator {
+    record Linear(int[] columns, double[] weights, double intercept) implements Estimator, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 

@@ -81,6 +81,19 @@ final class Estimators {
      */
     static Estimator fit(String modelType, Task task, Data data, Map<String, Object> params, long seed,
             ProgressListener progress, CancellationToken cancel) {
+        Estimator fitted = fitSmile(modelType, task, data, params, seed, progress, cancel);
+        boolean tree = fitted instanceof Estimator.TreeClassifier || fitted instanceof Estimator.TreeRegressor;
+        return tree && !SMILE_ESTIMATORS.orElse(false) ? FlatTrees.of(fitted, data, params) : fitted;
+    }
+
+    /**
+     * When bound to true, {@link #fit} returns tree models as the Smile objects of the Java-serialization artifacts
+     * instead of {@link FlatTrees} (compatibility tests produce artifacts of the earlier format with it).
+     */
+    static final ScopedValue<Boolean> SMILE_ESTIMATORS = ScopedValue.newInstance();
+
+    private static Estimator fitSmile(String modelType, Task task, Data data, Map<String, Object> params, long seed,
+            ProgressListener progress, CancellationToken cancel) {
         boolean cls = task == Task.CLASSIFICATION;
         return switch (modelType) {
             case ModelCatalog.LOGISTIC_REGRESSION -> logistic(data, params);

@@ -78,6 +78,17 @@ public final class Trainer {
     }
 
     /**
+     * Runs {@code training} with tree models kept as the Smile objects of the earlier artifact format instead of
+     * flat trees, so that {@link ArtifactCodec#serializeLegacy} can write the result; for compatibility tests.
+     *
+     * @param training calls into this class
+     * @return its result
+     */
+    public static <T> T withSmileEstimators(java.util.function.Supplier<T> training) {
+        return ScopedValue.where(Estimators.SMILE_ESTIMATORS, true).call(training::get);
+    }
+
+    /**
      * Trains and evaluates.
      *
      * @param table    the dataset
