@@ -59,8 +59,21 @@ final class FlatTrees implements Estimator {
     private final double shrinkage;
     /** The trees; multi-class boosting keeps class c's trees at {@code c * perClass .. (c + 1) * perClass - 1}. */
     private final Tree[] trees;
+    /**
+     * Smile's impurity-decrease importance per tree column, kept from the fit for {@link Importances} (which runs
+     * right after training); null once read from an artifact, which does not store it.
+     */
+    private final double[] importance;
+    /** Per output, the expected raw output over the training data (explanations' base), computed on first use. */
+    private volatile double[] base;
 
     FlatTrees(Kind kind, Estimators.TreeColumns columns, int k, double[] weight, double b, double shrinkage, Tree[] trees) {
+        this(kind, columns, k, weight, b, shrinkage, trees, null);
+    }
+
+    FlatTrees(Kind kind, Estimators.TreeColumns columns, int k, double[] weight, double b, double shrinkage, Tree[] trees,
+            double[] importance) {
+        this.importance = importance;
         this.kind = kind;
         this.columns = columns;
         this.k = k;
@@ -96,6 +109,11 @@ final class FlatTrees implements Estimator {
 
     Tree[] trees() {
         return trees;
+    }
+
+    /** @return Smile's importance per tree column from the fit, or null for a model read from an artifact */
+    double[] importance() {
+        return importance;
     }
 
     @Override
@@ -177,6 +195,108 @@ final class FlatTrees implements Estimator {
         }
     }
 
+    /**
+     * Exact SHAP values, combined over the trees with the weights {@link #classify} / {@link #regress} use (as
+     * {@link TreeShap} does for the Smile models: forest classifier: weight / Σ weights, probabilities; forest
+     * regressor: 1 / n; boosting: the shrinkage, binary classification in log-odds {@code 2f}, multi-class in
+     * per-class margins). Each tree by path-dependent TreeSHAP (Lundberg, Erion &amp; Lee 2018, "Consistent
+     * Individualized Feature Attribution for Tree Ensembles", Algorithm 2) over the flat arrays, with the training
+     * samples per node as cover; a tree column's contribution goes to the first input column of its block.
+     */
+    @Override
+    public Contributions contributions(double[] x) {
+        double[] z = columns.apply(x);
+        int[] start = columns.start();
+        int p = columns.count();
+        int width = x.length;
+        return switch (kind) {
+            case TREE_CLASSIFIER, FOREST_CLASSIFIER -> {
+                double total = 0;
+                for (double w : weight) total += w;
+                double[][] values = new double[k][width];
+                for (int t = 0; t < trees.length; t++) {
+                    double[] phi = trees[t].shap(z, p, k);
+                    double w = weight[t] / total;
+                    for (int j = 0; j < p; j++) for (int c = 0; c < k; c++) values[c][start[j]] += w * phi[j * k + c];
+                }
+                yield new Contributions(RawOutput.PROBABILITY, base(), values);
+            }
+            case TREE_REGRESSOR, FOREST_REGRESSOR, BOOST_REGRESSOR -> {
+                double w = kind == Kind.BOOST_REGRESSOR ? shrinkage : 1.0 / trees.length;
+                double[][] values = new double[1][width];
+                for (Tree t : trees) {
+                    double[] phi = t.shap(z, p, 1);
+                    for (int j = 0; j < p; j++) values[0][start[j]] += w * phi[j];
+                }
+                yield new Contributions(RawOutput.VALUE, base(), values);
+            }
+            case BOOST_CLASSIFIER -> {
+                double[][] values = new double[k][width];
+                if (k == 2) {
+                    for (Tree t : trees) {
+                        double[] phi = t.shap(z, p, 1);
+                        for (int j = 0; j < p; j++) values[1][start[j]] += 2 * shrinkage * phi[j];
+                    }
+                    for (int j = 0; j < width; j++) values[0][j] = -values[1][j];
+                    yield new Contributions(RawOutput.LOG_ODDS, base(), values);
+                }
+                int perClass = trees.length / k;
+                for (int c = 0; c < k; c++) {
+                    for (int i = c * perClass; i < (c + 1) * perClass; i++) {
+                        double[] phi = trees[i].shap(z, p, 1);
+                        for (int j = 0; j < p; j++) values[c][start[j]] += shrinkage * phi[j];
+                    }
+                }
+                yield new Contributions(RawOutput.MARGIN, base(), values);
+            }
+        };
+    }
+
+    /** Per output, the expected raw output over the training data: leaf values weighted by their share of samples. */
+    private double[] base() {
+        double[] b0 = base;
+        if (b0 == null) {
+            b0 = switch (kind) {
+                case TREE_CLASSIFIER, FOREST_CLASSIFIER -> {
+                    double sum = 0;
+                    for (double w : weight) sum += w;
+                    double[] out = new double[k];
+                    for (int t = 0; t < trees.length; t++) {
+                        double[] e = trees[t].expected(k);
+                        for (int c = 0; c < k; c++) out[c] += e[c] * weight[t] / sum;
+                    }
+                    yield out;
+                }
+                case TREE_REGRESSOR -> new double[]{ trees[0].expected(1)[0] };
+                case FOREST_REGRESSOR -> {
+                    double out = 0;
+                    for (Tree t : trees) out += t.expected(1)[0] / trees.length;
+                    yield new double[]{ out };
+                }
+                case BOOST_REGRESSOR -> {
+                    double out = b;
+                    for (Tree t : trees) out += shrinkage * t.expected(1)[0];
+                    yield new double[]{ out };
+                }
+                case BOOST_CLASSIFIER -> {
+                    if (k == 2) {
+                        double f = b;
+                        for (Tree t : trees) f += shrinkage * t.expected(1)[0];
+                        yield new double[]{ -2 * f, 2 * f };
+                    }
+                    int perClass = trees.length / k;
+                    double[] out = new double[k];
+                    for (int c = 0; c < k; c++) {
+                        for (int i = c * perClass; i < (c + 1) * perClass; i++) out[c] += shrinkage * trees[i].expected(1)[0];
+                    }
+                    yield out;
+                }
+            };
+            base = b0;
+        }
+        return b0.clone();
+    }
+
     /** First index of the largest value ({@code MathEx.whichMax}). */
     private static int whichMax(double[] v) {
         double max = Double.NEGATIVE_INFINITY;
@@ -236,6 +356,149 @@ final class FlatTrees implements Estimator {
         }
 
         /**
+         * @param outputs k for a classification tree (posteriori), 1 for a regression tree
+         * @return per output, the leaf values weighted by the fraction of training samples reaching them
+         */
+        double[] expected(int outputs) {
+            double[] out = new double[outputs];
+            expected(0, 1.0, out, outputs);
+            return out;
+        }
+
+        private void expected(int i, double weight, double[] out, int outputs) {
+            if (feature[i] >= 0) {
+                double s = size[i];
+                expected(i + 1, weight * size[i + 1] / s, out, outputs);
+                expected(right[i], weight * size[right[i]] / s, out, outputs);
+            } else {
+                for (int c = 0; c < outputs; c++) out[c] += weight * value[i * outputs + c];
+            }
+        }
+
+        /**
+         * Path-dependent TreeSHAP (Lundberg et al. 2018, Algorithm 2; the indexing of the reference implementation
+         * in the {@code shap} package's {@code tree_shap.h}).
+         *
+         * @param z       the tree-column vector
+         * @param p       number of tree columns
+         * @param outputs values per leaf (k posteriori or 1 output)
+         * @return phi with layout {@code phi[column * outputs + o]}
+         */
+        double[] shap(double[] z, int p, int outputs) {
+            double[] phi = new double[p * outputs];
+            recurse(z, phi, outputs, 0, new Path(0), 0, 1.0, 1.0, -1);
+            return phi;
+        }
+
+        /** The unique path of the recursion: per element the feature, zero and one fractions and the weight. */
+        private static final class Path {
+            final int[] feature;
+            final double[] zero;
+            final double[] one;
+            final double[] weight;
+
+            Path(int capacity) {
+                feature = new int[capacity + 1];
+                zero = new double[capacity + 1];
+                one = new double[capacity + 1];
+                weight = new double[capacity + 1];
+            }
+
+            Path copy(int depth) {
+                Path c = new Path(depth + 1);
+                System.arraycopy(feature, 0, c.feature, 0, depth + 1);
+                System.arraycopy(zero, 0, c.zero, 0, depth + 1);
+                System.arraycopy(one, 0, c.one, 0, depth + 1);
+                System.arraycopy(weight, 0, c.weight, 0, depth + 1);
+                return c;
+            }
+
+            void extend(int depth, double zeroFraction, double oneFraction, int featureIndex) {
+                feature[depth] = featureIndex;
+                zero[depth] = zeroFraction;
+                one[depth] = oneFraction;
+                weight[depth] = depth == 0 ? 1.0 : 0.0;
+                for (int i = depth - 1; i >= 0; i--) {
+                    weight[i + 1] += oneFraction * weight[i] * (i + 1) / (double) (depth + 1);
+                    weight[i] = zeroFraction * weight[i] * (depth - i) / (double) (depth + 1);
+                }
+            }
+
+            void unwind(int depth, int index) {
+                double oneFraction = one[index];
+                double zeroFraction = zero[index];
+                double next = weight[depth];
+                for (int i = depth - 1; i >= 0; i--) {
+                    if (oneFraction != 0) {
+                        double tmp = weight[i];
+                        weight[i] = next * (depth + 1) / ((i + 1) * oneFraction);
+                        next = tmp - weight[i] * zeroFraction * (depth - i) / (double) (depth + 1);
+                    } else {
+                        weight[i] = weight[i] * (depth + 1) / (zeroFraction * (depth - i));
+                    }
+                }
+                for (int i = index; i < depth; i++) {
+                    feature[i] = feature[i + 1];
+                    zero[i] = zero[i + 1];
+                    one[i] = one[i + 1];
+                }
+            }
+
+            double unwoundSum(int depth, int index) {
+                double oneFraction = one[index];
+                double zeroFraction = zero[index];
+                double next = weight[depth];
+                double total = 0;
+                for (int i = depth - 1; i >= 0; i--) {
+                    if (oneFraction != 0) {
+                        double tmp = next * (depth + 1) / ((i + 1) * oneFraction);
+                        total += tmp;
+                        next = weight[i] - tmp * zeroFraction * ((depth - i) / (double) (depth + 1));
+                    } else {
+                        total += (weight[i] / zeroFraction) / ((depth - i) / (double) (depth + 1));
+                    }
+                }
+                return total;
+            }
+        }
+
+        private void recurse(double[] z, double[] phi, int outputs, int node, Path parent, int depth, double zeroFraction,
+                double oneFraction, int featureIndex) {
+            Path path = parent.copy(depth);
+            path.extend(depth, zeroFraction, oneFraction, featureIndex);
+            int f = feature[node];
+            if (f < 0) {
+                for (int i = 1; i <= depth; i++) {
+                    double w = path.unwoundSum(depth, i);
+                    double scale = w * (path.one[i] - path.zero[i]);
+                    for (int o = 0; o < outputs; o++) phi[path.feature[i] * outputs + o] += scale * value[node * outputs + o];
+                }
+                return;
+            }
+            double v = z[f];
+            boolean left = nominal[node] ? (int) v == (int) split[node] : v <= split[node];
+            int hot = left ? node + 1 : right[node];
+            int cold = left ? right[node] : node + 1;
+            double w = size[node];
+            double hotZero = size[hot] / w;
+            double coldZero = size[cold] / w;
+            double incomingZero = 1;
+            double incomingOne = 1;
+            int index = 0;
+            for (; index <= depth; index++) {
+                if (path.feature[index] == f) break;
+            }
+            if (index != depth + 1) {
+                incomingZero = path.zero[index];
+                incomingOne = path.one[index];
+                path.unwind(depth, index);
+                depth -= 1;
+            }
+            recurse(z, phi, outputs, hot, path, depth + 1, hotZero * incomingZero, incomingOne, f);
+            recurse(z, phi, outputs, cold, path, depth + 1, coldZero * incomingZero, 0, f);
+        }
+
+        /**
          * Builds a classification tree from preorder arrays; fills the internal sizes and the posteriori.
          *
          * @param counts per leaf node k counts at {@code node * k}
@@ -285,12 +548,12 @@ final class FlatTrees implements Estimator {
      * @throws IllegalArgumentException for any other estimator
      */
     static FlatTrees of(Estimator fitted, Estimators.Data data, Map<String, Object> params) {
-        if (fitted instanceof Estimator.TreeClassifier(var model, var schema, var columns)) {
+        if (fitted instanceof Estimator.TreeClassifier(var model, var schema, var columns, var boost)) {
             Flattener f = new Flattener(schema, columns);
             int k = data.numClasses();
             return switch (model) {
                 case DecisionTree t -> new FlatTrees(Kind.TREE_CLASSIFIER, columns, k, new double[]{ 1.0 }, 0.0, 1.0,
-                        new Tree[]{ f.classification(t.root(), k) });
+                        new Tree[]{ f.classification(t.root(), k) }, t.importance());
                 case smile.classification.RandomForest rf -> {
                     var models = rf.models();
                     Tree[] trees = new Tree[models.length];
@@ -299,7 +562,7 @@ final class FlatTrees implements Estimator {
                         trees[i] = f.classification(models[i].tree().root(), k);
                         weights[i] = models[i].weight();
                     }
-                    yield new FlatTrees(Kind.FOREST_CLASSIFIER, columns, k, weights, 0.0, 1.0, trees);
+                    yield new FlatTrees(Kind.FOREST_CLASSIFIER, columns, k, weights, 0.0, 1.0, trees, rf.importance());
                 }
                 case smile.classification.GradientTreeBoost gbt -> {
                     RegressionTree[][] byClass = gbt.trees();
@@ -310,30 +573,33 @@ final class FlatTrees implements Estimator {
                         for (int i = 0; i < perClass; i++) trees[c * perClass + i] = f.regression(byClass[c][i].root());
                     }
                     // train2 (k = 2) starts from Loss.logistic(y).intercept(); traink starts every class at 0.
-                    double b = k == 2 ? smile.model.cart.Loss.logistic(data.yClass()).intercept(null) : 0.0;
-                    yield new FlatTrees(Kind.BOOST_CLASSIFIER, columns, k, null, b, number(params, "learning_rate"), trees);
+                    double b = boost != null ? boost[0]
+                            : k == 2 ? smile.model.cart.Loss.logistic(data.yClass()).intercept(null) : 0.0;
+                    double eta = boost != null ? boost[1] : number(params, "learning_rate");
+                    yield new FlatTrees(Kind.BOOST_CLASSIFIER, columns, k, null, b, eta, trees, gbt.importance());
                 }
                 default -> throw new IllegalArgumentException("no flat form for " + model.getClass().getName());
             };
         }
-        if (fitted instanceof Estimator.TreeRegressor(var model, var schema, var columns)) {
+        if (fitted instanceof Estimator.TreeRegressor(var model, var schema, var columns, var boost)) {
             Flattener f = new Flattener(schema, columns);
             return switch (model) {
                 case RegressionTree t -> new FlatTrees(Kind.TREE_REGRESSOR, columns, 0, new double[]{ 1.0 }, 0.0, 1.0,
-                        new Tree[]{ f.regression(t.root()) });
+                        new Tree[]{ f.regression(t.root()) }, t.importance());
                 case smile.regression.RandomForest rf -> {
                     var models = rf.models();
                     Tree[] trees = new Tree[models.length];
                     for (int i = 0; i < models.length; i++) trees[i] = f.regression(models[i].tree().root());
-                    yield new FlatTrees(Kind.FOREST_REGRESSOR, columns, 0, null, 0.0, 1.0, trees);
+                    yield new FlatTrees(Kind.FOREST_REGRESSOR, columns, 0, null, 0.0, 1.0, trees, rf.importance());
                 }
                 case smile.regression.GradientTreeBoost gbt -> {
                     RegressionTree[] src = gbt.trees();
                     Tree[] trees = new Tree[src.length];
                     for (int i = 0; i < src.length; i++) trees[i] = f.regression(src[i].root());
                     // Estimators fits with Loss.ls(); its intercept is the mean of y (a fresh Loss: it keeps state).
-                    double b = smile.model.cart.Loss.ls().intercept(data.yValue());
-                    yield new FlatTrees(Kind.BOOST_REGRESSOR, columns, 0, null, b, number(params, "learning_rate"), trees);
+                    double b = boost != null ? boost[0] : smile.model.cart.Loss.ls().intercept(data.yValue());
+                    double eta = boost != null ? boost[1] : number(params, "learning_rate");
+                    yield new FlatTrees(Kind.BOOST_REGRESSOR, columns, 0, null, b, eta, trees, gbt.importance());
                 }
                 default -> throw new IllegalArgumentException("no flat form for " + model.getClass().getName());
             };

@@ -37,7 +37,8 @@ import smile.util.IntSet;
  *       m × (str key, value);
  *   <li>estimator: a tag byte and its body — 1 logistic regression (byte 0 binomial / 1 multinomial, varint classes
  *       and their labels, log-likelihood, then the coefficient vector or matrix with its intercepts as Smile holds
- *       it), 2 linear (varint n, n varint columns, n weights, intercept), 3 trees ({@link FlatTrees}: kind (str),
+ *       it, then the training means of the input columns as byte 1, varint n and n doubles, or byte 0), 2 linear
+ *       (varint n, n varint columns, n weights, intercept, the training means of those columns likewise), 3 trees ({@link FlatTrees}: kind (str),
  *       the tree columns as varint count and per column varint start and varint size + 2, varint k, varint number of
  *       trees, byte 1 and one weight per tree or 0, intercept b, shrinkage, then each tree as below);
  *   <li>end: the magic again.
@@ -152,7 +153,7 @@ final class ModelFormat {
 
     private static void estimator(Out out, Estimator estimator) throws IOException {
         switch (estimator) {
-            case Estimator.Logistic(LogisticRegression model) -> {
+            case Estimator.Logistic(LogisticRegression model, double[] mean) -> {
                 out.data.writeByte(LOGISTIC);
                 int[] classes = model.classes();
                 switch (model) {
@@ -172,13 +173,15 @@ final class ModelFormat {
                     }
                     default -> throw new IllegalArgumentException("unknown logistic regression " + model.getClass());
                 }
+                optionalDoubles(out, mean);
             }
-            case Estimator.Linear(int[] columns, double[] weights, double intercept) -> {
+            case Estimator.Linear(int[] columns, double[] weights, double intercept, double[] mean) -> {
                 out.data.writeByte(LINEAR);
                 out.varint(columns.length);
                 for (int c : columns) out.varint(c);
                 for (double w : weights) out.data.writeDouble(w);
                 out.data.writeDouble(intercept);
+                optionalDoubles(out, mean);
             }
             case FlatTrees t -> {
                 out.data.writeByte(TREES);
@@ -233,6 +236,12 @@ final class ModelFormat {
     private static void ints(Out out, int[] v) throws IOException {
         out.varint(v.length);
         for (int x : v) out.data.writeInt(x);
+    }
+
+    /** Byte 0 for null, or 1 and the array. */
+    private static void optionalDoubles(Out out, double[] v) throws IOException {
+        out.data.writeByte(v == null ? 0 : 1);
+        if (v != null) doubles(out, v);
     }
 
     private static void doubles(Out out, double[] v) throws IOException {
@@ -387,17 +396,22 @@ final class ModelFormat {
                 double loglikelihood = in.buf.getDouble();
                 // lambda only matters to Smile's online update(), which a pipeline never calls.
                 double lambda = hyper.get("lambda") instanceof Number n ? n.doubleValue() : 0.0;
+                LogisticRegression model;
                 if (!multinomial) {
                     double[] w = in.doubles();
                     if (w.length != width + 1) throw new IllegalArgumentException("coefficients do not match the features");
-                    return new Estimator.Logistic(new LogisticRegression.Binomial(w, loglikelihood, lambda, new IntSet(classes)));
+                    model = new LogisticRegression.Binomial(w, loglikelihood, lambda, new IntSet(classes));
+                } else {
+                    double[][] w = new double[in.count()][];
+                    for (int i = 0; i < w.length; i++) {
+                        w[i] = in.doubles();
+                        if (w[i].length != width + 1) throw new IllegalArgumentException("coefficients do not match the features");
+                    }
+                    model = new LogisticRegression.Multinomial(w, loglikelihood, lambda, new IntSet(classes));
                 }
-                double[][] w = new double[in.count()][];
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = in.doubles();
-                    if (w[i].length != width + 1) throw new IllegalArgumentException("coefficients do not match the features");
-                }
-                return new Estimator.Logistic(new LogisticRegression.Multinomial(w, loglikelihood, lambda, new IntSet(classes)));
+                double[] mean = in.flag() ? in.doubles() : null;
+                if (mean != null && mean.length != width) throw new IllegalArgumentException("means do not match the features");
+                return new Estimator.Logistic(model, mean);
             }
             case LINEAR -> {
                 int n = in.count();
@@ -408,7 +422,10 @@ final class ModelFormat {
                 }
                 double[] weights = new double[n];
                 for (int i = 0; i < n; i++) weights[i] = in.buf.getDouble();
-                return new Estimator.Linear(columns, weights, in.buf.getDouble());
+                double intercept = in.buf.getDouble();
+                double[] mean = in.flag() ? in.doubles() : null;
+                if (mean != null && mean.length != n) throw new IllegalArgumentException("means do not match the coefficients");
+                return new Estimator.Linear(columns, weights, intercept, mean);
             }
             case TREES -> {
                 return trees(in, numLabels, width);

@@ -94,6 +94,43 @@ class ModelFormatTest {
         if (trees) assertTrue(bytes.length * 2 <= legacy.length, bytes.length + " vs legacy " + legacy.length);
     }
 
+    @ParameterizedTest(name = "{1} {2} on {0}")
+    @CsvSource({ "iris, RandomForest, CLASSIFICATION, species", "iris, GradientBoosting, CLASSIFICATION, species", "iris, DecisionTree, CLASSIFICATION, species", "titanic, RandomForest, CLASSIFICATION, Survived", "titanic, GradientBoosting, CLASSIFICATION, Survived", "titanic, RandomForest, REGRESSION, Fare", "titanic, GradientBoosting, REGRESSION, Fare", "titanic, DecisionTree, REGRESSION, Fare", "titanic, LogisticRegression, CLASSIFICATION, Survived", "california_housing, Ridge, REGRESSION, median_house_value",
+    })
+    void flatTreeShapEqualsSmileTreeShapAndSurvivesTheRoundTrip(String dataset, String model, Task task, String target) {
+        Map<String, Object> params = model.equals("RandomForest") || model.equals("GradientBoosting")
+                ? Map.of("n_trees", 12) : Map.of();
+        FittedPipeline smile = Trainer.withSmileEstimators(() -> TestData.train(dataset, model, task, target, params)).pipeline();
+        FittedPipeline flat = TestData.train(dataset, model, task, target, params).pipeline();
+        List<Map<String, Object>> rows = rows(dataset).subList(0, 60);
+        Prediction expected = smile.predict(rows, true);
+        Prediction actual = flat.predict(rows, true);
+        assertEquals(expected.explanationOutput(), actual.explanationOutput());
+        assertSameExplanations(expected, actual, 1e-9, model);
+        byte[] bytes = ArtifactCodec.serialize(flat);
+        Prediction back = ArtifactCodec.deserialize(bytes, ArtifactCodec.sha256(bytes)).predict(rows, true);
+        assertSameExplanations(actual, back, 0.0, model + " after the round trip");
+    }
+
+    private static void assertSameExplanations(Prediction expected, Prediction actual, double tolerance, String what) {
+        assertEquals(expected.explanations().size(), actual.explanations().size());
+        for (int i = 0; i < expected.explanations().size(); i++) {
+            Explanation e = expected.explanations().get(i);
+            Explanation a = actual.explanations().get(i);
+            assertClose(e.baseValue(), a.baseValue(), tolerance, what + " base, row " + i);
+            assertClose(e.rawOutput(), a.rawOutput(), tolerance, what + " raw output, row " + i);
+            assertEquals(e.contributions().keySet(), a.contributions().keySet());
+            for (String o : e.contributions().keySet()) {
+                assertClose(e.contributions().get(o), a.contributions().get(o), tolerance, what + " output " + o + ", row " + i);
+            }
+        }
+    }
+
+    private static void assertClose(Map<String, Double> e, Map<String, Double> a, double tolerance, String what) {
+        assertEquals(e.keySet(), a.keySet(), what);
+        for (String k : e.keySet()) assertEquals(e.get(k), a.get(k), tolerance, what + " " + k);
+    }
+
     private static void assertArrayEqualsBytes(byte[] expected, byte[] actual) {
         assertEquals(ArtifactCodec.sha256(expected), ArtifactCodec.sha256(actual), "re-encoding gives the same bytes");
     }

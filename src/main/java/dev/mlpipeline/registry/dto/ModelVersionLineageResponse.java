@@ -28,7 +28,9 @@ public record ModelVersionLineageResponse(
         long randomSeed,
         @Schema(description = "Tuning jobs only; null for training", nullable = true) Tuning tuning,
         Artifact artifact,
-        Timings timings) {
+        Timings timings,
+        @Schema(implementation = FeatureImportanceResponse.class, nullable = true,
+                description = "Model and permutation importance per input feature, computed at the end of the job; null for versions trained before feature importance was stored") @JsonRawValue String featureImportance) {
 
     public record DatasetRef(String id, String name, @Schema(description = "SHA-256 of the uploaded CSV") String sha256) {
     }
