@@ -92,7 +92,8 @@ public class DeploymentResource {
                     + "TreeSHAP for tree models, coefficient x (standardized value - training mean) for linear ones. At most `mlpipeline.deployments.explain-max-rows` rows per explained request.")
     @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values, with per-row reports",
             content = @Content(schema = @Schema(implementation = PredictionResponse.class),
-                    examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION)))
+                    examples = { @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION), @ExampleObject(
+                            name = "titanic_explained", summary = "One passenger, explain=true", value = OpenApiExamples.PREDICTION_EXPLAINED) }))
     @APIResponse(responseCode = "400",
             description = "Not an array of objects, empty, a value of the wrong type or infinite, a row with none of the model's features, or (strict) a missing feature or unseen value; errors[] names row and field, detail points to the schema endpoint")
     @APIResponse(responseCode = "409", description = "No active deployment, or explain=true for a version stored before explanations were supported")

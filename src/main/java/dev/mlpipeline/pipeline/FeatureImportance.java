@@ -26,7 +26,8 @@ import java.util.Map;
  * values are shuffled across the test rows, over {@code nRepeats} shuffles; {@code mean} and {@code std} (population
  * standard deviation, NumPy's default) of the drops. The shuffles follow scikit-learn's protocol with NumPy's legacy
  * generator: {@code RandomState(randomState).randint(2^31)} seeds one {@code RandomState} per feature, which shuffles
- * the row indices {@code nRepeats} times in place.
+ * the row indices {@code nRepeats} times in place, each repeat permuting the previous repeat's permuted column (scikit-learn
+ * 1.2's {@code _calculate_permutation_scores}).
  *
  * @param modelMethod   {@value #IMPURITY_DECREASE} or {@value #STANDARDIZED_COEFFICIENTS}
  * @param scoring       the permutation score ({@code accuracy} or {@code r2})

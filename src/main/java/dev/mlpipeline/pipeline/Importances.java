@@ -50,13 +50,20 @@ final class Importances {
             int[] order = new int[test.size()];
             for (int i = 0; i < order.length; i++) order[i] = i;
             double[] drops = new double[nRepeats];
+            // As scikit-learn: the column is permuted in place, each repeat indexing the previous repeat's column
+            // with the (cumulatively) shuffled indices.
+            Object[] column = new Object[test.size()];
+            for (int i = 0; i < column.length; i++) column[i] = test.get(i)[j];
             for (int r = 0; r < nRepeats; r++) {
                 if (cancel.isCancelled()) throw new TrainingCancelledException();
                 random.shuffle(order);
+                Object[] permuted = new Object[column.length];
+                for (int i = 0; i < column.length; i++) permuted[i] = column[order[i]];
+                column = permuted;
                 List<Object[]> shuffled = new ArrayList<>(test.size());
                 for (int i = 0; i < test.size(); i++) {
                     Object[] row = test.get(i).clone();
-                    row[j] = test.get(order[i])[j];
+                    row[j] = column[i];
                     shuffled.add(row);
                 }
                 drops[r] = baseline - score(p, pipeline, shuffled, testRows, scoring);
