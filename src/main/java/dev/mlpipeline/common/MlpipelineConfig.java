@@ -117,6 +117,13 @@ public interface MlpipelineConfig {
         int maxRows();
 
         /**
+         * Rows accepted by one predict request with {@code explain=true}; more get a 413. Explaining costs far more
+         * than predicting (TreeSHAP visits every node of every tree for each row).
+         */
+        @WithDefault("1000")
+        int explainMaxRows();
+
+        /**
          * Batches of at most this many rows are predicted on the event loop (a few microseconds each);
          * larger ones on a worker thread.
          */

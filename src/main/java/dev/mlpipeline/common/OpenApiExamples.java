@@ -116,6 +116,24 @@ public final class OpenApiExamples {
                                {"0": 0.06415923311937655, "1": 0.9358407668806236}],
              "deployment_id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq",
              "model_type": "RandomForest", "version": 1, "ignored_columns": [],
-             "missing_columns": [[], []], "unseen_categories": [{}, {}]}
+             "missing_columns": [[], []], "unseen_categories": [{}, {}],
+             "explanation_output": null, "explanations": null}
+            """;
+
+    /** {@code POST /api/deployments/predict?explain=true}: one passenger, a random forest (probabilities explained). */
+    public static final String PREDICTION_EXPLAINED = """
+            {"predictions": [0],
+             "probabilities": [{"0": 0.87, "1": 0.13}],
+             "deployment_id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq",
+             "model_type": "RandomForest", "version": 1, "ignored_columns": [],
+             "missing_columns": [["Age"]], "unseen_categories": [{}],
+             "explanation_output": "probability",
+             "explanations": [{
+               "base_value": {"0": 0.62, "1": 0.38},
+               "contributions": {
+                 "0": {"Pclass": 0.06, "Sex": 0.15, "Age": 0.01, "SibSp": 0.0, "Parch": -0.01, "Fare": 0.03, "Embarked": 0.01},
+                 "1": {"Pclass": -0.06, "Sex": -0.15, "Age": -0.01, "SibSp": 0.0, "Parch": 0.01, "Fare": -0.03, "Embarked": -0.01}},
+               "raw_output": {"0": 0.87, "1": 0.13},
+               "imputed_features": ["Age"]}]}
             """;
 }

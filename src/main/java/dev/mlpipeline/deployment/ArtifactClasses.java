@@ -3,8 +3,9 @@ package dev.mlpipeline.deployment;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Registers for Java serialization, in the native image, every class that reading a stored model artifact
- * ({@code java-serialization/v1}, see {@code pipeline.ArtifactCodec}) can meet: the pipeline's own classes, the Smile
+ * Registers for Java serialization, in the native image, every class that reading a stored model artifact of the
+ * legacy format ({@code java-serialization/v1}, see {@code pipeline.ArtifactCodec}; artifacts written now are
+ * {@code mlpipeline-binary/v1}, which needs no registration) can meet: the pipeline's own classes, the Smile
  * model classes reachable from its fields, and the JDK value and collection classes of the artifact allow-list.
  * A native image can only deserialize registered classes; the list lives here because {@code pipeline} stays free of
  * Quarkus. {@code ArtifactClassesTest} derives the closure from the field types of {@code FittedPipeline} and fails

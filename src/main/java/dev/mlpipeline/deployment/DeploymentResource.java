@@ -103,14 +103,19 @@ public class DeploymentResource {
             description = "Body: a JSON array of row objects. Missing, null or NaN features are imputed as in training and listed per row in `missing_columns`; "
                     + "categorical values are matched to the training levels by value (`false` is the level `False`; `yes` is not `true`) and values matching no level are listed in `unseen_categories`; "
                     + "unknown columns are ignored and listed in `ignored_columns`. With `strict=true` (default: `mlpipeline.deployments.strict`) any missing feature or unseen value is a 400 instead. "
-                    + "The version's input schema: `GET /api/registry/models/{model_type}/versions/{version}/schema`.")
+                    + "The version's input schema: `GET /api/registry/models/{model_type}/versions/{version}/schema`. "
+                    + "With `explain=true` each row also gets an explanation (`explanations`): per output key (class label, or `value` for regression) the base value and every input feature's contribution, "
+                    + "which add up to the model's raw output named by `explanation_output` (probability for RandomForest/DecisionTree classification, log_odds for binary and margin for multi-class LogisticRegression/GradientBoosting, value for regression); "
+                    + "TreeSHAP for tree models, coefficient x (standardized value - training mean) for linear ones. At most `mlpipeline.deployments.explain-max-rows` rows per explained request.")
     @APIResponse(responseCode = "200", description = "Predictions in the dataset's own label values, with per-row reports",
             content = @Content(schema = @Schema(implementation = PredictionResponse.class),
-                    examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION)))
+                    examples = { @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICTION), @ExampleObject(
+                            name = "titanic_explained", summary = "One passenger, explain=true", value = OpenApiExamples.PREDICTION_EXPLAINED) }))
     @APIResponse(responseCode = "400",
             description = "Not an array of objects, empty, a value of the wrong type or infinite, a row with none of the model's features, or (strict) a missing feature or unseen value; errors[] names row and field, detail points to the schema endpoint")
-    @APIResponse(responseCode = "409", description = "No active deployment")
-    @APIResponse(responseCode = "413", description = "More rows than mlpipeline.deployments.max-rows")
+    @APIResponse(responseCode = "409", description = "No active deployment, or explain=true for a version stored before explanations were supported")
+    @APIResponse(responseCode = "413",
+            description = "More rows than mlpipeline.deployments.max-rows, or (explain=true) than mlpipeline.deployments.explain-max-rows")
     @APIResponse(responseCode = "503", description = "The active deployment is still loading on this replica, or cannot be loaded here")
     public Uni<PredictionResponse> predict(
             @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
@@ -119,10 +124,14 @@ public class DeploymentResource {
                     examples = @ExampleObject(name = "titanic", summary = "Two passengers", value = OpenApiExamples.PREDICT_REQUEST))) byte[] body,
             @QueryParam("strict") @Parameter(
                     description = "true: a missing feature or a categorical value matching no training level is a 400 listing them all; default from the deployment configuration",
-                    schema = @Schema(type = SchemaType.BOOLEAN)) String strict)
+                    schema = @Schema(type = SchemaType.BOOLEAN)) String strict,
+            @QueryParam("explain") @Parameter(
+                    description = "true: add per row the base value and each input feature's contribution to the raw output (default false; costs far more than predicting)",
+                    schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String explain)
             throws java.io.IOException {
         // Read with one cached reader rather than the generic body reader: this is the hot path.
-        return service.predict(ROWS_READER.readValue(body), Params.booleanParam("strict", strict));
+        return service.predict(ROWS_READER.readValue(body), Params.booleanParam("strict", strict),
+                Boolean.TRUE.equals(Params.booleanParam("explain", explain)));
     }
 
     /**

@@ -16,8 +16,10 @@ import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.common.PayloadTooLargeException;
 import dev.mlpipeline.common.Tracing;
 import dev.mlpipeline.common.UnavailableException;
+import dev.mlpipeline.deployment.dto.ExplanationResponse;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.jobs.JobKind;
+import dev.mlpipeline.pipeline.ExplanationUnavailableException;
 import dev.mlpipeline.pipeline.FittedPipeline;
 import dev.mlpipeline.pipeline.InvalidRowException;
 import dev.mlpipeline.pipeline.Prediction;
@@ -138,6 +140,22 @@ public class DeploymentService {
      * @param strict null for the deployment default ({@code mlpipeline.deployments.strict})
      */
     public Uni<PredictionResponse> predict(List<Map<String, Object>> rows, Boolean strict) {
+        return predict(rows, strict, false);
+    }
+
+    /**
+     * {@link #predict(List, Boolean)}, optionally explaining each row: per output, the base value and each input
+     * feature's contribution, adding up to the model's raw output ({@code FittedPipeline#predict(List, boolean)}).
+     * Explained requests always run on a worker thread and are capped at
+     * {@code mlpipeline.deployments.explain-max-rows} rows (413 above). Without {@code explain} nothing more is done
+     * than for a plain prediction.
+     *
+     * @param strict  null for the deployment default ({@code mlpipeline.deployments.strict})
+     * @param explain whether to add explanations
+     * @throws PayloadTooLargeException over the row limits
+     * @throws ConflictException        when explaining a version stored before explanations were supported
+     */
+    public Uni<PredictionResponse> predict(List<Map<String, Object>> rows, Boolean strict, boolean explain) {
         boolean strictRows = strict == null ? strictByDefault : strict;
         if (rows == null || rows.isEmpty()) {
             throw new InvalidInputException("Send a non-empty JSON array of row objects, e.g. [{\"age\": 30, \"income\": 50000}].");
@@ -146,6 +164,12 @@ public class DeploymentService {
         if (rows.size() > maxRows) {
             throw new PayloadTooLargeException("The request has " + rows.size() + " rows; at most " + maxRows
                     + " are accepted per request (mlpipeline.deployments.max-rows). Split it into smaller batches.");
+        }
+        int explainMaxRows = config.deployments().explainMaxRows();
+        if (explain && rows.size() > explainMaxRows) {
+            throw new PayloadTooLargeException("The request asks to explain " + rows.size() + " rows; at most "
+                    + explainMaxRows + " are explained per request (mlpipeline.deployments.explain-max-rows). "
+                    + "Split it into smaller batches, or predict without explain=true.");
         }
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i) == null) {
@@ -156,18 +180,22 @@ public class DeploymentService {
         // The span starts here, on the request's context, so that it is a child of the request's span.
         PredictionMetrics.Meters meters = predictionMetrics.of(warm);
         Span span = tracing.start("predict", meters.spanAttributes(), Tracing.ROWS, rows.size());
-        if (rows.size() <= config.deployments().inlineRows()) {
-            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, meters, span));
+        if (explain) {
+            // TreeSHAP costs far more than a prediction: never on the event loop, whatever the row count.
+            return Offload.io(() -> observed(warm, rows, strictRows, true, meters, span));
         }
-        return Offload.io(() -> observed(warm, rows, strictRows, meters, span));
+        if (rows.size() <= config.deployments().inlineRows()) {
+            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, false, meters, span));
+        }
+        return Offload.io(() -> observed(warm, rows, strictRows, false, meters, span));
     }
 
-    /** {@link #predict(ModelCache.Warm, List, boolean)}, timed and counted in {@code meters}, ending {@code span}. */
+    /** {@link #predict(ModelCache.Warm, List, boolean, boolean)}, timed and counted in {@code meters}, ending {@code span}. */
     private static PredictionResponse observed(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict,
-            PredictionMetrics.Meters meters, Span span) {
+            boolean explain, PredictionMetrics.Meters meters, Span span) {
         long start = System.nanoTime();
         try {
-            PredictionResponse response = predict(warm, rows, strict);
+            PredictionResponse response = predict(warm, rows, strict, explain);
             meters.record(rows.size(), System.nanoTime() - start, null);
             span.end();
             return response;
@@ -190,19 +218,29 @@ public class DeploymentService {
                 .orElseGet(() -> new UnavailableException("The active deployment is still loading on this replica; retry in a moment."));
     }
 
-    private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict) {
+    private static PredictionResponse predict(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict,
+            boolean explain) {
         Prediction prediction;
         try {
-            prediction = warm.pipeline().predict(rows);
+            prediction = explain ? warm.pipeline().predict(rows, true) : warm.pipeline().predict(rows);
+        } catch (ExplanationUnavailableException e) {
+            throw new ConflictException("Version " + warm.version() + " of " + warm.modelType() + " cannot be explained: "
+                    + e.getMessage() + ". Predict without explain=true, or deploy a version trained since.");
         } catch (InvalidRowException e) {
             String field = "[" + e.rowIndex() + "]" + (e.field().isEmpty() ? "" : "." + e.field());
             throw new InvalidInputException(e.getMessage() + " " + PredictionChecks.schemaHint(warm),
                     List.of(new FieldError(field, e.getMessage())));
         }
         PredictionChecks.check(warm, rows, prediction, strict);
+        if (!explain) {
+            return new PredictionResponse(prediction.predictions(), prediction.probabilities(), warm.deploymentId(),
+                    warm.jobId(), warm.modelType(), warm.version(), warm.pipeline().unknownColumns(rows),
+                    prediction.missingColumns(), prediction.unseenCategories());
+        }
         return new PredictionResponse(prediction.predictions(), prediction.probabilities(), warm.deploymentId(), warm.jobId(),
                 warm.modelType(), warm.version(), warm.pipeline().unknownColumns(rows), prediction.missingColumns(),
-                prediction.unseenCategories());
+                prediction.unseenCategories(), prediction.explanationOutput().wireName(),
+                prediction.explanations().stream().map(ExplanationResponse::of).toList());
     }
 
 }

@@ -157,7 +157,14 @@ public class JobQueue {
      * {@code bestParams} and {@code bestScore}; training jobs leave the three null.
      */
     public record Completion(byte[] artifact, String sha256, String format, Map<String, Double> metrics,
-            Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore) {
+            Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore,
+            Map<String, Object> featureImportance) {
+
+        /** A completion without feature importance. */
+        public Completion(byte[] artifact, String sha256, String format, Map<String, Double> metrics,
+                Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore) {
+            this(artifact, sha256, format, metrics, hyperparameters, bestParams, bestScore, null);
+        }
     }
 
     /**
@@ -215,10 +222,12 @@ public class JobQueue {
                 .map(rows -> rows.iterator().next().getInteger(0))
                 .flatMap(version -> {
                     String sql = "UPDATE " + kind.table() + " SET status = 'COMPLETED', version = $2, artifact_id = $3,"
-                            + " metrics = $4, progress = 1, completed_at = now(), heartbeat_at = now(), error = NULL"
-                            + (kind == JobKind.TUNING ? ", best_params = $5, best_score = $6, hyperparameters = $7" : "")
+                            + " metrics = $4, feature_importance = $5, progress = 1, completed_at = now(),"
+                            + " heartbeat_at = now(), error = NULL"
+                            + (kind == JobKind.TUNING ? ", best_params = $6, best_score = $7, hyperparameters = $8" : "")
                             + " WHERE id = $1";
-                    Tuple params = Tuple.of(id, version, artifactId, metrics);
+                    Tuple params = Tuple.of(id, version, artifactId, metrics,
+                            c.featureImportance() == null ? null : new JsonObject(c.featureImportance()));
                     if (kind == JobKind.TUNING) {
                         params.addValue(new JsonObject(new java.util.LinkedHashMap<>(c.bestParams()))).addValue(c.bestScore())
                                 .addValue(new JsonObject(new java.util.LinkedHashMap<>(c.hyperparameters())));

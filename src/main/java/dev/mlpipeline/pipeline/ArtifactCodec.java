@@ -16,16 +16,21 @@ import java.util.Set;
 /**
  * Turns a {@link FittedPipeline} into bytes and back.
  *
- * <p>Format {@value #FORMAT}: plain Java serialization of the pipeline object. Loading verifies the SHA-256
- * of the bytes first and then deserializes through an {@link ObjectInputFilter} allow-list, so an artifact
- * can only instantiate Smile classes ({@code smile.**}), this package's classes, and a short list of JDK
- * value and collection classes; any other class (and any graph over the size limits) is refused with
- * {@link ArtifactIntegrityException}.
+ * <p>Artifacts are written in format {@value #FORMAT} ({@link ModelFormat}: the pipeline's parameters and flat tree
+ * arrays in a versioned binary layout, read without Java deserialization). Artifacts stored before it, in format
+ * {@value #LEGACY_FORMAT} (plain Java serialization of the pipeline object), keep loading as they are, without a
+ * migration: {@link #deserialize} recognises either by its first bytes. The legacy path verifies the SHA-256 of the
+ * bytes first and then deserializes through an {@link ObjectInputFilter} allow-list, so such an artifact can only
+ * instantiate Smile classes ({@code smile.**}), this package's classes, and a short list of JDK value and collection
+ * classes; any other class (and any graph over the size limits) is refused with {@link ArtifactIntegrityException}.
  */
 public final class ArtifactCodec {
 
-    /** Identifies the artifact encoding; store it next to the bytes. */
-    public static final String FORMAT = "java-serialization/v1";
+    /** Identifies the encoding of artifacts written now; store it next to the bytes. */
+    public static final String FORMAT = ModelFormat.NAME;
+
+    /** The encoding of artifacts written before {@link #FORMAT}: Java serialization, still read. */
+    public static final String LEGACY_FORMAT = "java-serialization/v1";
 
     /** Maximum nesting depth of the object graph (deep unpruned trees nest a few levels per node). */
     static final long MAX_DEPTH = 20_000;
@@ -58,9 +63,21 @@ public final class ArtifactCodec {
 
     /**
      * @param pipeline a fitted pipeline
-     * @return its serialized form
+     * @return its bytes in {@link #FORMAT}
+     * @throws IllegalArgumentException when the pipeline holds a Smile tree model (one read from a
+     *                                  {@link #LEGACY_FORMAT} artifact), which only the legacy format holds
      */
     public static byte[] serialize(FittedPipeline pipeline) {
+        return ModelFormat.encode(pipeline);
+    }
+
+    /**
+     * Writes the earlier format, for compatibility tests and tooling: the service itself writes {@link #FORMAT}.
+     *
+     * @param pipeline a pipeline whose estimator is serializable (trained under {@link Trainer#withSmileEstimators})
+     * @return its Java serialization ({@link #LEGACY_FORMAT})
+     */
+    public static byte[] serializeLegacy(FittedPipeline pipeline) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(pipeline);
@@ -99,13 +116,19 @@ public final class ArtifactCodec {
     /**
      * Verifies and loads an artifact.
      *
-     * @param bytes          serialized pipeline
+     * @param bytes          an artifact in {@link #FORMAT} or {@link #LEGACY_FORMAT}
      * @param expectedSha256 the checksum recorded when the artifact was stored (hex, case-insensitive)
      * @return the pipeline
-     * @throws ArtifactIntegrityException on a checksum mismatch, a refused class, a limit breach or a corrupt stream
+     * @throws ArtifactIntegrityException on a checksum mismatch, an unknown or newer format, a refused class, a
+     *                                    limit breach or a corrupt stream
      */
     public static FittedPipeline deserialize(byte[] bytes, String expectedSha256) {
         verify(bytes, expectedSha256);
+        if (ModelFormat.recognises(bytes)) return ModelFormat.decode(bytes);
+        if (bytes.length < 2 || (bytes[0] & 0xFF) != 0xAC || (bytes[1] & 0xFF) != 0xED) {
+            throw new ArtifactIntegrityException("model artifact is in no format this service reads (neither " + FORMAT
+                    + " nor " + LEGACY_FORMAT + ")");
+        }
         Filter filter = new Filter();
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             in.setObjectInputFilter(filter);
@@ -117,10 +140,10 @@ public final class ArtifactCodec {
         } catch (InvalidClassException e) {
             throw new ArtifactIntegrityException("model artifact refused: "
                     + (filter.rejected != null ? filter.rejected : e.getMessage())
-                    + " (only Smile, pipeline and basic JDK classes may appear in " + FORMAT + " artifacts)", e);
+                    + " (only Smile, pipeline and basic JDK classes may appear in " + LEGACY_FORMAT + " artifacts)", e);
         } catch (IOException | ClassNotFoundException | ClassCastException | IllegalStateException e) {
             // The cause (kept for the log) names the Java exception; the message users read does not.
-            throw new ArtifactIntegrityException("model artifact could not be read as " + FORMAT
+            throw new ArtifactIntegrityException("model artifact could not be read as " + LEGACY_FORMAT
                     + ": the stream is corrupt, truncated or from an incompatible version of the service", e);
         }
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import smile.classification.ClassLabels;
 import smile.classification.Classifier;
 import smile.classification.DecisionTree;
 import smile.classification.LogisticRegression;
@@ -80,6 +81,19 @@ final class Estimators {
      * @return the fitted estimator
      */
     static Estimator fit(String modelType, Task task, Data data, Map<String, Object> params, long seed,
+            ProgressListener progress, CancellationToken cancel) {
+        Estimator fitted = fitSmile(modelType, task, data, params, seed, progress, cancel);
+        boolean tree = fitted instanceof Estimator.TreeClassifier || fitted instanceof Estimator.TreeRegressor;
+        return tree && !SMILE_ESTIMATORS.orElse(false) ? FlatTrees.of(fitted, data, params) : fitted;
+    }
+
+    /**
+     * When bound to true, {@link #fit} returns tree models as the Smile objects of the Java-serialization artifacts
+     * instead of {@link FlatTrees} (compatibility tests produce artifacts of the earlier format with it).
+     */
+    static final ScopedValue<Boolean> SMILE_ESTIMATORS = ScopedValue.newInstance();
+
+    private static Estimator fitSmile(String modelType, Task task, Data data, Map<String, Object> params, long seed,
             ProgressListener progress, CancellationToken cancel) {
         boolean cls = task == Task.CLASSIFICATION;
         return switch (modelType) {
@@ -210,6 +224,26 @@ final class Estimators {
         return new Estimator.TreeRegressor(model, xSchema(tc), tc);
     }
 
+    /**
+     * Per column, the mean over the rows of {@code x} (0 for no rows): the background of the linear models'
+     * explanations.
+     */
+    static double[] columnMeans(double[][] x, int[] columns) {
+        double[] mean = new double[columns.length];
+        if (x.length == 0) return mean;
+        for (double[] row : x) {
+            for (int j = 0; j < columns.length; j++) mean[j] += row[columns[j]];
+        }
+        for (int j = 0; j < mean.length; j++) mean[j] /= x.length;
+        return mean;
+    }
+
+    private static int[] allColumns(Data d) {
+        int[] out = new int[d.cols()];
+        for (int j = 0; j < out.length; j++) out[j] = j;
+        return out;
+    }
+
     private static long[] seeds(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
         long[] s = new long[n];
@@ -260,7 +294,7 @@ final class Estimators {
 
     private static Estimator logistic(Data d, Map<String, Object> p) {
         var options = new LogisticRegression.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter"));
-        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), options));
+        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), options), columnMeans(d.x(), allColumns(d)));
     }
 
     private static int mtry(Object given, int p, boolean classification) {
@@ -310,7 +344,10 @@ final class Estimators {
             // Row subsampling draws from Smile's thread-local RNG on the calling thread.
             MathEx.setSeed(seed);
             var model = cancellable(cancel, () -> smile.classification.GradientTreeBoost.fit(Formula.lhs(Y), frame(d, tc), options));
-            return treeClassifier(model, tc);
+            // Smile keeps the intercept and the shrinkage private; recomputed as its train2 does (binary: the
+            // logistic loss' intercept over the class indices; k > 2 classes: no intercept) for the explanations.
+            double b = d.numClasses() == 2 ? Loss.logistic(ClassLabels.fit(d.yClass()).y).intercept(null) : 0.0;
+            return new Estimator.TreeClassifier(model, xSchema(tc), tc, new double[]{ b, numParam(p, "learning_rate") });
         }
     }
 
@@ -325,7 +362,9 @@ final class Estimators {
                     numParam(p, "learning_rate"), numParam(p, "subsample"), null, controller);
             MathEx.setSeed(seed);
             var model = cancellable(cancel, () -> smile.regression.GradientTreeBoost.fit(Formula.lhs(Y), frame(d, tc), options));
-            return treeRegressor(model, tc);
+            // Smile keeps the intercept private: the least-squares loss' intercept over the targets, as its fit does.
+            double b = Loss.ls().intercept(d.yValue());
+            return new Estimator.TreeRegressor(model, xSchema(tc), tc, new double[]{ b, numParam(p, "learning_rate") });
         }
     }
 
@@ -368,7 +407,7 @@ final class Estimators {
         if (cols.length == 0) {
             double mean = 0;
             for (double v : d.yValue()) mean += v;
-            return new Estimator.Linear(cols, new double[0], mean / d.rows());
+            return new Estimator.Linear(cols, new double[0], mean / d.rows(), new double[0]);
         }
         LeastSquares.Fit fit = switch (modelType) {
             case ModelCatalog.LINEAR_REGRESSION -> LeastSquares.ols(x, d.yValue());
@@ -377,6 +416,6 @@ final class Estimators {
                     intParam(p, "max_iter"), cancel);
             default -> throw new IllegalArgumentException(modelType);
         };
-        return new Estimator.Linear(cols, fit.coefficients(), fit.intercept());
+        return new Estimator.Linear(cols, fit.coefficients(), fit.intercept(), columnMeans(d.x(), cols));
     }
 }

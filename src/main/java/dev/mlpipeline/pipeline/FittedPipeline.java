@@ -138,16 +138,33 @@ public final class FittedPipeline implements Serializable {
      * @throws InvalidRowException naming the first row and field holding a value of the wrong type
      */
     public Prediction predict(List<Map<String, Object>> rows) {
+        return predict(rows, false);
+    }
+
+    /**
+     * {@link #predict(List)}, optionally explaining every row (see {@link Estimator#contributions(double[])} and
+     * {@link Explanation}). Without {@code explain} nothing beyond the prediction is computed.
+     *
+     * @param rows    input rows
+     * @param explain whether to add an {@link Explanation} per row
+     * @return the predictions, with explanations when asked
+     * @throws InvalidRowException             naming the first row and field holding a value of the wrong type
+     * @throws ExplanationUnavailableException when explaining a model stored before explanations were supported
+     */
+    public Prediction predict(List<Map<String, Object>> rows, boolean explain) {
         List<Object> predictions = new ArrayList<>(rows.size());
         List<Map<String, Double>> probabilities = task == Task.CLASSIFICATION ? new ArrayList<>(rows.size()) : null;
         List<List<String>> missing = new ArrayList<>(rows.size());
         List<Map<String, Object>> unseen = new ArrayList<>(rows.size());
+        List<Explanation> explanations = explain ? new ArrayList<>(rows.size()) : null;
+        RawOutput output = null;
         double[] posteriori = task == Task.CLASSIFICATION ? new double[labels.size()] : null;
         LevelMatcher[] matchers = matchers();
         for (int i = 0; i < rows.size(); i++) {
             Report report = new Report();
             double[] x = preprocessor.transform(cells(i, rows.get(i), matchers, report));
-            missing.add(report.missing == null ? List.of() : report.missing);
+            List<String> rowMissing = report.missing == null ? List.of() : report.missing;
+            missing.add(rowMissing);
             unseen.add(report.unseen == null ? Map.of() : report.unseen);
             if (task == Task.CLASSIFICATION) {
                 int c = estimator.classify(x, posteriori);
@@ -158,8 +175,58 @@ public final class FittedPipeline implements Serializable {
             } else {
                 predictions.add(estimator.regress(x));
             }
+            if (explain) {
+                Contributions contributions = estimator.contributions(x);
+                output = contributions.output();
+                explanations.add(explanation(contributions, rowMissing));
+            }
         }
-        return new Prediction(predictions, probabilities, missing, unseen);
+        if (explain && output == null) output = rawOutput();
+        return new Prediction(predictions, probabilities, missing, unseen, output, explanations);
+    }
+
+    /**
+     * What this pipeline's explanations add up to.
+     *
+     * @return the raw output kind of {@link #predict(List, boolean)}'s explanations
+     */
+    public RawOutput rawOutput() {
+        if (task == Task.REGRESSION) return RawOutput.VALUE;
+        return switch (modelType) {
+            case ModelCatalog.RANDOM_FOREST, ModelCatalog.DECISION_TREE -> RawOutput.PROBABILITY;
+            default -> labels.size() == 2 ? RawOutput.LOG_ODDS : RawOutput.MARGIN;
+        };
+    }
+
+    /** Output keys of the explanations: the label strings, or {@link Explanation#VALUE}. */
+    private List<String> outputKeys() {
+        return task == Task.CLASSIFICATION ? labelKeys : List.of(Explanation.VALUE);
+    }
+
+    /** Sums the contributions of each input feature's columns (a one-hot block) into one value per feature. */
+    private Explanation explanation(Contributions c, List<String> imputed) {
+        List<FeatureInfo> features = preprocessor.features();
+        int[][] blocks = preprocessor.featureBlocks();
+        List<String> keys = outputKeys();
+        Map<String, Double> base = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> values = new LinkedHashMap<>();
+        Map<String, Double> raw = new LinkedHashMap<>();
+        for (int o = 0; o < c.outputs(); o++) {
+            double[] v = c.values()[o];
+            Map<String, Double> perFeature = new LinkedHashMap<>();
+            double total = c.base()[o];
+            for (int f = 0; f < blocks.length; f++) {
+                int width = blocks[f][1] < 0 ? 1 : blocks[f][1];
+                double sum = 0;
+                for (int k = 0; k < width; k++) sum += v[blocks[f][0] + k];
+                perFeature.put(features.get(f).name(), sum);
+                total += sum;
+            }
+            base.put(keys.get(o), c.base()[o]);
+            values.put(keys.get(o), perFeature);
+            raw.put(keys.get(o), total);
+        }
+        return new Explanation(base, values, raw, imputed);
     }
 
     /** Class index and probabilities of preprocessed rows (evaluation). */

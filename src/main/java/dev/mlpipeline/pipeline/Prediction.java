@@ -13,7 +13,16 @@ import java.util.Map;
  *                         as in training, in feature order
  * @param unseenCategories per row, categorical feature → the value sent, for values that match no training level
  *                         (they encode as all zeros), in feature order
+ * @param explanationOutput  what the explanations add up to; null when not explained
+ * @param explanations       per row, its explanation; null when not explained
  */
 public record Prediction(List<Object> predictions, List<Map<String, Double>> probabilities,
-        List<List<String>> missingColumns, List<Map<String, Object>> unseenCategories) {
+        List<List<String>> missingColumns, List<Map<String, Object>> unseenCategories, RawOutput explanationOutput,
+        List<Explanation> explanations) {
+
+    /** A prediction without explanations. */
+    public Prediction(List<Object> predictions, List<Map<String, Double>> probabilities,
+            List<List<String>> missingColumns, List<Map<String, Object>> unseenCategories) {
+        this(predictions, probabilities, missingColumns, unseenCategories, null, null);
+    }
 }

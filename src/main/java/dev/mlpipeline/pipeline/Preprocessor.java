@@ -56,6 +56,78 @@ final class Preprocessor implements Serializable {
     }
 
     /**
+     * Rebuilds a fitted preprocessor from its parameters (as {@link ModelFormat} stores them); the level indexes and
+     * output offsets follow from the features.
+     *
+     * @param features        per feature: name, type, sorted training levels
+     * @param numericFill     per feature: the imputed value of a numeric feature (unused for categorical ones)
+     * @param categoricalFill per feature: the imputed level of a categorical feature (null for numeric ones)
+     * @param center          per feature: subtracted before scaling
+     * @param scale           per feature: divisor
+     * @param min             per feature: training minimum, NaN when none (null: not recorded)
+     * @param max             per feature: training maximum (null: not recorded)
+     * @param missingRate     per feature: fraction missing in training (null: not recorded)
+     * @return the preprocessor
+     */
+    static Preprocessor restore(List<FeatureInfo> features, double[] numericFill, String[] categoricalFill,
+            double[] center, double[] scale, double[] min, double[] max, double[] missingRate) {
+        int p = features.size();
+        List<Map<String, Integer>> levelIndex = new ArrayList<>(p);
+        int[] offset = new int[p];
+        int width = 0;
+        for (int j = 0; j < p; j++) {
+            offset[j] = width;
+            FeatureInfo f = features.get(j);
+            if (f.type() == ColumnType.NUMERIC) {
+                levelIndex.add(null);
+                width += 1;
+            } else {
+                Map<String, Integer> index = new HashMap<>();
+                for (int k = 0; k < f.categories().size(); k++) index.put(f.categories().get(k), k);
+                levelIndex.add(index);
+                width += f.categories().size();
+            }
+        }
+        return new Preprocessor(List.copyOf(features), numericFill, categoricalFill, center, scale, levelIndex, offset,
+                width, min, max, missingRate);
+    }
+
+    /** @return per feature the numeric fill (parameters for {@link ModelFormat}; not copied, do not modify) */
+    double[] numericFills() {
+        return numericFill;
+    }
+
+    /** @return per feature the categorical fill, null for numeric features (not copied) */
+    String[] categoricalFills() {
+        return categoricalFill;
+    }
+
+    /** @return per feature the centre (not copied) */
+    double[] centers() {
+        return center;
+    }
+
+    /** @return per feature the scale (not copied) */
+    double[] scales() {
+        return scale;
+    }
+
+    /** @return per feature the training minimum, or null when the artifact predates it (not copied) */
+    double[] minimums() {
+        return min;
+    }
+
+    /** @return per feature the training maximum, or null (not copied) */
+    double[] maximums() {
+        return max;
+    }
+
+    /** @return per feature the training missing rate, or null (not copied) */
+    double[] missingRates() {
+        return missingRate;
+    }
+
+    /**
      * Fits on training cells.
      *
      * @param names feature names

@@ -78,15 +78,26 @@ public final class Trainer {
     }
 
     /**
+     * Runs {@code training} with tree models kept as the Smile objects of the earlier artifact format instead of
+     * flat trees, so that {@link ArtifactCodec#serializeLegacy} can write the result; for compatibility tests.
+     *
+     * @param training calls into this class
+     * @return its result
+     */
+    public static <T> T withSmileEstimators(java.util.function.Supplier<T> training) {
+        return ScopedValue.where(Estimators.SMILE_ESTIMATORS, true).call(training::get);
+    }
+
+    /**
      * Trains and evaluates.
      *
      * @param table    the dataset
      * @param types    column types of the dataset
      * @param spec     the request
      * @param progress receives progress in [0, 1] (per tree / boosting iteration for ensembles), and the
-     *                 phases {@link #PHASE_FIT} then {@link #PHASE_EVALUATE}
+     *                 phases {@link #PHASE_FIT} then {@link #PHASE_EVALUATE} (test metrics and feature importance)
      * @param cancel   polled between units of work
-     * @return the pipeline fitted on the training split and its held-out metrics
+     * @return the pipeline fitted on the training split, its held-out metrics and its feature importance
      * @throws PipelineValidationException as {@link #validate}
      * @throws ModelUnavailableException   when the model cannot run on this machine
      * @throws TrainingCancelledException  when {@code cancel} fired
@@ -107,8 +118,12 @@ public final class Trainer {
         if (ct.isCancelled()) throw new TrainingCancelledException();
         pl.onPhase(PHASE_EVALUATE);
         Map<String, Double> metrics = evaluate(p, pipeline, split.test());
+        pl.onProgress(0.97);
+        // Part of the evaluate phase: model importance and permutation importance on the test split.
+        FeatureImportance importance = Importances.compute(p, pipeline, split.train(), split.test(), spec.randomSeed(),
+                Importances.N_REPEATS, ct);
         pl.onProgress(1.0);
-        return new TrainingResult(pipeline, metrics, split.train().length, split.test().length);
+        return new TrainingResult(pipeline, metrics, split.train().length, split.test().length, importance);
     }
 
     /**

@@ -436,7 +436,8 @@ class RegistryRepository {
                            t.hyperparameters::text AS hyperparameters, t.metrics::text AS metrics, t.test_size,
                            t.random_seed, NULL::varchar AS strategy, NULL::varchar AS scoring, NULL::int AS cv_folds,
                            NULL::float8 AS best_score, NULL::text AS best_params, NULL::text AS search_space,
-                           t.artifact_id, t.created_at, t.started_at, t.completed_at
+                           t.artifact_id, t.created_at, t.started_at, t.completed_at,
+                           t.feature_importance::text AS feature_importance
                     FROM training_job t
                     WHERE t.dataset_id = $1 AND t.model_type = $2 AND t.version = $3 AND t.status = 'COMPLETED'
                     UNION ALL
@@ -444,7 +445,7 @@ class RegistryRepository {
                            u.feature_columns, u.preprocessing::text, u.hyperparameters::text, u.metrics::text,
                            u.test_size, u.random_seed, u.strategy, u.scoring, u.cv_folds, u.best_score,
                            u.best_params::text, u.search_space::text, u.artifact_id, u.created_at, u.started_at,
-                           u.completed_at
+                           u.completed_at, u.feature_importance::text
                     FROM tuning_job u
                     WHERE u.dataset_id = $1 AND u.model_type = $2 AND u.version = $3 AND u.status = 'COMPLETED'
                 ) v
@@ -486,7 +487,8 @@ class RegistryRepository {
                 new ModelVersionLineageResponse.Artifact(r.getString("artifact_id"), r.getString("artifact_sha256"),
                         r.getLong("artifact_size_bytes"), r.getString("artifact_format")),
                 new ModelVersionLineageResponse.Timings(instant(r, "created_at"), started, completed, duration),
-                strings(r, "aliases"), tags(r), r.getString("description"), r.getBoolean("archived"));
+                strings(r, "aliases"), tags(r), r.getString("description"), r.getBoolean("archived"),
+                r.getString("feature_importance"));
     }
     /** A text[] column as a list; empty for null. */
     static List<String> strings(Row row, String column) {
