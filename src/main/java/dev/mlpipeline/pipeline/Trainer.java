@@ -107,8 +107,9 @@ public final class Trainer {
         if (ct.isCancelled()) throw new TrainingCancelledException();
         pl.onPhase(PHASE_EVALUATE);
         Map<String, Double> metrics = evaluate(p, pipeline, split.test());
+        TrainingProfile profile = TrainingProfile.of(p, pipeline, split.train(), split.test());
         pl.onProgress(1.0);
-        return new TrainingResult(pipeline, metrics, split.train().length, split.test().length);
+        return new TrainingResult(pipeline, metrics, split.train().length, split.test().length, profile);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Map;
  * @param metrics   metrics on the held-out test split
  * @param trainRows rows used for fitting
  * @param testRows  rows used for the metrics
+ * @param profile   the training split's feature distributions and the test split's predictions, for drift
  */
-public record TrainingResult(FittedPipeline pipeline, Map<String, Double> metrics, int trainRows, int testRows) {
+public record TrainingResult(FittedPipeline pipeline, Map<String, Double> metrics, int trainRows, int testRows,
+        TrainingProfile profile) {
 }
