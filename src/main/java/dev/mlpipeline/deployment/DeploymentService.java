@@ -57,6 +57,9 @@ public class DeploymentService {
     PredictionMetrics predictionMetrics;
 
     @Inject
+    PredictionLog predictionLog;
+
+    @Inject
     Tracing tracing;
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
@@ -157,19 +160,23 @@ public class DeploymentService {
         PredictionMetrics.Meters meters = predictionMetrics.of(warm);
         Span span = tracing.start("predict", meters.spanAttributes(), Tracing.ROWS, rows.size());
         if (rows.size() <= config.deployments().inlineRows()) {
-            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, meters, span));
+            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, meters, span, predictionLog));
         }
-        return Offload.io(() -> observed(warm, rows, strictRows, meters, span));
+        return Offload.io(() -> observed(warm, rows, strictRows, meters, span, predictionLog));
     }
 
-    /** {@link #predict(ModelCache.Warm, List, boolean)}, timed and counted in {@code meters}, ending {@code span}. */
+    /**
+     * {@link #predict(ModelCache.Warm, List, boolean)}, timed and counted in {@code meters}, ending {@code span};
+     * the rows of a success are handed to the prediction log (an enqueue, never awaited).
+     */
     private static PredictionResponse observed(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict,
-            PredictionMetrics.Meters meters, Span span) {
+            PredictionMetrics.Meters meters, Span span, PredictionLog log) {
         long start = System.nanoTime();
         try {
             PredictionResponse response = predict(warm, rows, strict);
             meters.record(rows.size(), System.nanoTime() - start, null);
             span.end();
+            log.record(warm, rows, response.predictions());
             return response;
         } catch (RuntimeException e) {
             meters.record(rows.size(), System.nanoTime() - start, e);

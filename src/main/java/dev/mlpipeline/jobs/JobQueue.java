@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.mlpipeline.common.Ids;
+import dev.mlpipeline.pipeline.TrainingProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -154,10 +155,12 @@ public class JobQueue {
     /**
      * What a finished fit hands to {@link #complete}. For tuning jobs, {@code hyperparameters} are
      * those of the refit best configuration (they replace the submitted fixed ones), with
-     * {@code bestParams} and {@code bestScore}; training jobs leave the three null.
+     * {@code bestParams} and {@code bestScore}; training jobs leave the three null. {@code profile} is
+     * the version's training profile (for drift), stored with it; null stores none.
      */
     public record Completion(byte[] artifact, String sha256, String format, Map<String, Double> metrics,
-            Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore) {
+            Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore,
+            TrainingProfile profile) {
     }
 
     /**
@@ -215,10 +218,11 @@ public class JobQueue {
                 .map(rows -> rows.iterator().next().getInteger(0))
                 .flatMap(version -> {
                     String sql = "UPDATE " + kind.table() + " SET status = 'COMPLETED', version = $2, artifact_id = $3,"
-                            + " metrics = $4, progress = 1, completed_at = now(), heartbeat_at = now(), error = NULL"
-                            + (kind == JobKind.TUNING ? ", best_params = $5, best_score = $6, hyperparameters = $7" : "")
+                            + " metrics = $4, training_profile = $5, progress = 1, completed_at = now(), heartbeat_at = now(), error = NULL"
+                            + (kind == JobKind.TUNING ? ", best_params = $6, best_score = $7, hyperparameters = $8" : "")
                             + " WHERE id = $1";
-                    Tuple params = Tuple.of(id, version, artifactId, metrics);
+                    Tuple params = Tuple.of(id, version, artifactId, metrics,
+                            c.profile() == null ? null : new JsonObject(c.profile().toMap()));
                     if (kind == JobKind.TUNING) {
                         params.addValue(new JsonObject(new java.util.LinkedHashMap<>(c.bestParams()))).addValue(c.bestScore())
                                 .addValue(new JsonObject(new java.util.LinkedHashMap<>(c.hyperparameters())));

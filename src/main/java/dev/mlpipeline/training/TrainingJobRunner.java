@@ -70,7 +70,8 @@ public class TrainingJobRunner implements JobHandler {
                             byte[] artifact = ArtifactCodec.serialize(result.pipeline());
                             String sha256 = ArtifactCodec.sha256(artifact);
                             recent.remember(sha256, result.pipeline());
-                            return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), null, null, null);
+                            return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), null, null, null,
+                                    result.profile());
                         })))
                 .flatMap(completion -> recorder.complete(execution, completion))
                 .replaceWithVoid();

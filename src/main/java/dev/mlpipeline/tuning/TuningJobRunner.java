@@ -168,7 +168,7 @@ public class TuningJobRunner implements JobHandler {
         String sha256 = ArtifactCodec.sha256(artifact);
         recent.remember(sha256, result.pipeline());
         return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), spec.hyperparameters(),
-                best.params(), best.mean());
+                best.params(), best.mean(), result.profile());
     }
 
     private static TrainingSpec withHyperparameters(TrainingSpec s, Map<String, Object> hyperparameters) {

@@ -76,7 +76,7 @@ class JobQueueRepeatedWritesTest {
 
     private static JobQueue.Completion completion(String sha256) {
         return new JobQueue.Completion(new byte[]{ 1, 2, 3 }, sha256, "java-serialized-pipeline-v1",
-                Map.of("accuracy", 0.9), null, null, null);
+                Map.of("accuracy", 0.9), null, null, null, null);
     }
 
     private static String randomSha() {

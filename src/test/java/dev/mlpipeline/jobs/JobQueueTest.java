@@ -87,7 +87,7 @@ class JobQueueTest {
         String ds = upload("iris.csv");
         String owner = "replica-test";
         JobQueue.Completion completion = new JobQueue.Completion(new byte[]{ 1, 2 }, "ab".repeat(32), "test",
-                Map.of("accuracy", 0.9, "f1", Double.NaN), Map.of(), null, null);
+                Map.of("accuracy", 0.9, "f1", Double.NaN), Map.of(), null, null, null);
 
         // RUNNING → CANCELLED; afterwards no heartbeat, failure, completion or second cancel changes it.
         String cancelled = insertRunningJob(ds, "DecisionTree", "species", List.of("petal_length"), owner, Duration.ZERO);
