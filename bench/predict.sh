@@ -124,17 +124,29 @@ titanic_deploy_s=${r#* }
 log "ours: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$B/api/deployments/predict" | head -c 200)"
 [ "$MATRIX" = 1 ] && log "peer: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$PEER/api/deployments/predict")"
 
+# CPU ticks (utime+stime, 1/100 s) used so far by our JVM and its embedded PostgreSQL (the
+# postmaster started on $WORK/db and its backends, which write the prediction log).
+cpu_ticks() {
+  local pids="$ours_pid" pm
+  pm=$(pgrep -f -- "$WORK/db" | head -1 || true)
+  [ -n "$pm" ] && pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ')"
+  for p in $pids; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'
+}
+
 # --- wrk matrix ---
 run_wrk() {  # label url payload conns round
-  local out load
+  local out load cpu0 cpu1
   load=$(cut -d' ' -f1 /proc/loadavg)
+  cpu0=$(cpu_ticks)
   out=$(PAYLOAD="$PEER_SRC/$3" wrk -t1 -c"$4" -d"$DURATION" --latency -s "$PEER_SRC/post.lua" "$2")
+  cpu1=$(cpu_ticks)
   local line; line=$(echo "$out" | grep '^RESULT ' | sed 's/^RESULT //')
   local rows=1; [ "$3" = payload_100.json ] && rows=100
   echo "$line" | python3 -c 'import json,sys
 d=json.load(sys.stdin); d.update(label=sys.argv[1], rows=int(sys.argv[2]), conns=int(sys.argv[3]),
-round=int(sys.argv[4]), load_before=float(sys.argv[5]), load_after=float(open("/proc/loadavg").read().split()[0]))
-print(json.dumps(d))' "$1" "$rows" "$4" "$5" "$load" | tee -a "$results" >&2
+round=int(sys.argv[4]), load_before=float(sys.argv[5]), load_after=float(open("/proc/loadavg").read().split()[0]),
+ours_cpu_us_per_req=(int(sys.argv[7]) - int(sys.argv[6])) * 10000 / max(1, d["requests"]))
+print(json.dumps(d))' "$1" "$rows" "$4" "$5" "$load" "$cpu0" "$cpu1" | tee -a "$results" >&2
 }
 for round in $(seq "$RUNS"); do
   [ "$MATRIX" = 1 ] || break
@@ -205,6 +217,9 @@ for conns in (1, 8):
         per_round = [p["ours-log-on"] / p["ours-log-off"] for p in pairs.values() if len(p) == 2]
         print(f"  1-row  c{conns}: log on/off req/s = {on:,.0f} / {off:,.0f} = {on/off:.3f} (goal >= 0.9); "
               f"per round: {', '.join(f'{x:.3f}' for x in per_round)}")
+        con, coff = m("ours-log-on", 1, conns, "ours_cpu_us_per_req"), m("ours-log-off", 1, conns, "ours_cpu_us_per_req")
+        print(f"  1-row  c{conns}: CPU of JVM + PostgreSQL per request, log on/off = {con:.1f} / {coff:.1f} µs "
+              f"(off/on = {coff/con:.3f}: the throughput ratio a CPU-bound server would see)")
     if not m("ours", 1, conns, "rps"):
         continue
     o, p, g = m("ours", 1, conns, "rps"), m("peer", 1, conns, "rps"), m("ping", 1, conns, "rps")
