@@ -81,7 +81,7 @@ public class PredictionLog {
 
     private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queuedRows = new AtomicInteger();
-    /** The sample rate; a field so that tests and benchmarks can change it at run time. */
+    /** The sample rate ({@code mlpipeline.prediction-log.sample-rate}); a field so that tests can change it. */
     volatile double sampleRate;
     private int capacity;
     private int batchSize;
