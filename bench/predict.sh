@@ -3,6 +3,7 @@
 # scikit-learn, /work/shared/bench/peer) vs our trivial endpoint (POST /api/ping, HTTP ceiling).
 #
 #   bench/predict.sh            # build if needed, start both servers, train/deploy, run the matrix
+#   MATRIX=0 INLINE_COMPARE=0 LOG_COMPARE=1 bench/predict.sh   # only the prediction-log cost (issue 14)
 #
 # Steps: start the peer via its run.sh (127.0.0.1:8090); start our jar from a copy of
 # target/quarkus-app with embedded PostgreSQL (fresh data dir) on :8181; upload titanic + adult,
@@ -12,9 +13,16 @@
 # the ratios; optionally re-run our 100-row cells with -Dmlpipeline.deployments.inline-rows=100;
 # stop both servers.
 #
+# LOG_COMPARE=1 adds the cost of the prediction log: RUNS rounds, each restarting our service once
+# with -Dmlpipeline.prediction-log.sample-rate=0 (log off) and once with 1.0 (every row logged), in
+# alternating order, WARMUP of wrk before each measured cell (1-row payload, 1 and 8 connections);
+# it reports log-on/log-off req/s per connection count (goal >= 0.9) and the rows the log wrote
+# or dropped (from /q/metrics). MATRIX=0 skips the peer and the peer/ours/ping matrix.
+#
 # Env: DURATION (20s) RUNS (3) PEER_DIR_SRC (/work/shared/bench/peer) PORT (8181)
 #      APP_SRC (target/quarkus-app) WORK (/tmp/predict-bench) SKIP_BUILD (0) DEPLOY_REPEATS (6)
-#      INLINE_COMPARE (1: extra 100-row runs with inline-rows=100)
+#      INLINE_COMPARE (1: extra 100-row runs with inline-rows=100) MATRIX (1) LOG_COMPARE (0)
+#      WARMUP (10s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -27,6 +35,9 @@ WORK=${WORK:-/tmp/predict-bench}
 APP_SRC=${APP_SRC:-$root/target/quarkus-app}
 DEPLOY_REPEATS=${DEPLOY_REPEATS:-6}
 INLINE_COMPARE=${INLINE_COMPARE:-1}
+MATRIX=${MATRIX:-1}
+LOG_COMPARE=${LOG_COMPARE:-0}
+WARMUP=${WARMUP:-10s}
 B=http://127.0.0.1:$PORT
 PEER=http://127.0.0.1:8090
 export PEER_DIR=$WORK/peer
@@ -53,9 +64,11 @@ for u in "$PEER/health" "$B/q/health"; do
 done
 
 # --- peer ---
-log "starting peer"
-"$PEER_SRC/run.sh" >&2
-curl -fs "$PEER/health" >/dev/null
+if [ "$MATRIX" = 1 ]; then
+  log "starting peer"
+  "$PEER_SRC/run.sh" >&2
+  curl -fs "$PEER/health" >/dev/null
+fi
 
 # --- ours ---
 start_ours() {  # $@: extra JVM options
@@ -109,21 +122,34 @@ titanic_deploy_s=${r#* }
 
 # sanity: both answer the 1-row payload
 log "ours: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$B/api/deployments/predict" | head -c 200)"
-log "peer: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$PEER/api/deployments/predict")"
+[ "$MATRIX" = 1 ] && log "peer: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$PEER/api/deployments/predict")"
+
+# CPU ticks (utime+stime, 1/100 s) used so far by our JVM and its embedded PostgreSQL (the
+# postmaster started on $WORK/db and its backends, which write the prediction log).
+cpu_ticks() {
+  local pids="$ours_pid" pm
+  pm=$(pgrep -f -- "$WORK/db" | head -1 || true)
+  [ -n "$pm" ] && pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ')"
+  for p in $pids; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'
+}
 
 # --- wrk matrix ---
 run_wrk() {  # label url payload conns round
-  local out load
+  local out load cpu0 cpu1
   load=$(cut -d' ' -f1 /proc/loadavg)
+  cpu0=$(cpu_ticks)
   out=$(PAYLOAD="$PEER_SRC/$3" wrk -t1 -c"$4" -d"$DURATION" --latency -s "$PEER_SRC/post.lua" "$2")
+  cpu1=$(cpu_ticks)
   local line; line=$(echo "$out" | grep '^RESULT ' | sed 's/^RESULT //')
   local rows=1; [ "$3" = payload_100.json ] && rows=100
   echo "$line" | python3 -c 'import json,sys
 d=json.load(sys.stdin); d.update(label=sys.argv[1], rows=int(sys.argv[2]), conns=int(sys.argv[3]),
-round=int(sys.argv[4]), load_before=float(sys.argv[5]), load_after=float(open("/proc/loadavg").read().split()[0]))
-print(json.dumps(d))' "$1" "$rows" "$4" "$5" "$load" | tee -a "$results" >&2
+round=int(sys.argv[4]), load_before=float(sys.argv[5]), load_after=float(open("/proc/loadavg").read().split()[0]),
+ours_cpu_us_per_req=(int(sys.argv[7]) - int(sys.argv[6])) * 10000 / max(1, d["requests"]))
+print(json.dumps(d))' "$1" "$rows" "$4" "$5" "$load" "$cpu0" "$cpu1" | tee -a "$results" >&2
 }
 for round in $(seq "$RUNS"); do
+  [ "$MATRIX" = 1 ] || break
   for payload in payload_1.json payload_100.json; do
     for c in 1 8; do
       run_wrk peer "$PEER/api/deployments/predict" "$payload" "$c" "$round"
@@ -139,6 +165,24 @@ if [ "$INLINE_COMPARE" = 1 ]; then
   curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_100.json" "$B/api/deployments/predict" >/dev/null
   for round in $(seq "$RUNS"); do
     for c in 1 8; do run_wrk ours-inline100 "$B/api/deployments/predict" payload_100.json "$c" "$round"; done
+  done
+fi
+
+if [ "$LOG_COMPARE" = 1 ]; then
+  logged=$WORK/log-rows.txt; : > "$logged"
+  for round in $(seq "$RUNS"); do
+    if [ $((round % 2)) = 1 ]; then rates="0 1.0"; else rates="1.0 0"; fi
+    for rate in $rates; do
+      log "round $round: restarting ours with -Dmlpipeline.prediction-log.sample-rate=$rate"
+      stop_ours; start_ours -Dmlpipeline.prediction-log.sample-rate="$rate"
+      label=ours-log-off; [ "$rate" = 0 ] || label=ours-log-on
+      for c in 1 8; do
+        PAYLOAD="$PEER_SRC/payload_1.json" wrk -t1 -c"$c" -d"$WARMUP" -s "$PEER_SRC/post.lua" "$B/api/deployments/predict" >/dev/null
+        run_wrk "$label" "$B/api/deployments/predict" payload_1.json "$c" "$round"
+      done
+      sleep 2  # one more flush of the log's writer
+      echo "$label round $round: $(curl -fsS "$B/q/metrics" | grep '^mlpipeline_prediction_log_rows_total' | tr '\n' ' ')" | tee -a "$logged" >&2
+    done
   done
 fi
 
@@ -164,13 +208,27 @@ for (label, rows, conns), c in sorted(cells.items(), key=lambda kv: (kv[0][1], k
           f"{sum(r['non2xx'] for r in c)} | {min(loads):.1f}-{max(loads):.1f} |")
 print("\nratios (medians):")
 for conns in (1, 8):
+    on, off = m("ours-log-on", 1, conns, "rps"), m("ours-log-off", 1, conns, "rps")
+    if on and off:
+        pairs = {}
+        for r in rs:
+            if r["label"] in ("ours-log-on", "ours-log-off") and r["conns"] == conns:
+                pairs.setdefault(r["round"], {})[r["label"]] = r["rps"]
+        per_round = [p["ours-log-on"] / p["ours-log-off"] for p in pairs.values() if len(p) == 2]
+        print(f"  1-row  c{conns}: log on/off req/s = {on:,.0f} / {off:,.0f} = {on/off:.3f} (goal >= 0.9); "
+              f"per round: {', '.join(f'{x:.3f}' for x in per_round)}")
+        con, coff = m("ours-log-on", 1, conns, "ours_cpu_us_per_req"), m("ours-log-off", 1, conns, "ours_cpu_us_per_req")
+        print(f"  1-row  c{conns}: CPU of JVM + PostgreSQL per request, log on/off = {con:.1f} / {coff:.1f} µs "
+              f"(off/on = {coff/con:.3f}: the throughput ratio a CPU-bound server would see)")
+    if not m("ours", 1, conns, "rps"):
+        continue
     o, p, g = m("ours", 1, conns, "rps"), m("peer", 1, conns, "rps"), m("ping", 1, conns, "rps")
     print(f"  1-row  c{conns}: ours/peer req/s = {o/p:,.1f}x (goal >= 50x); ours/ping = {o/g:.2f} (goal >= 0.5)")
     o, p = m("ours", 100, conns, "rps"), m("peer", 100, conns, "rps")
     print(f"  100-row c{conns}: ours/peer rows/s = {o/p:,.1f}x (goal >= 10x)")
     i = m("ours-inline100", 100, conns, "rps")
     if i: print(f"  100-row c{conns}: inline-rows=100 vs 16: {i:,.0f} vs {o:,.0f} req/s ({i/o:.2f}x)")
-print(f"  1-row c8 p99: {m('ours', 1, 8, 'p99_ms'):.2f} ms (goal < 10 ms)")
+if m('ours', 1, 8, 'p99_ms'): print(f"  1-row c8 p99: {m('ours', 1, 8, 'p99_ms'):.2f} ms (goal < 10 ms)")
 print(f"\nadult RF(100) deploy ms: {', '.join(f'{d:.0f}' for d in dep)}; median {med(dep):.0f} (goal < 500)")
 print(f"titanic RF(100) deploy ms: {float(sys.argv[3])*1000:.0f}")
 EOF

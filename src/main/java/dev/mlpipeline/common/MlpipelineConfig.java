@@ -36,6 +36,12 @@ public interface MlpipelineConfig {
     /** Deployments, the model cache and predictions. */
     Deployments deployments();
 
+    /** The prediction log: a sample of predicted rows, written in the background (for drift). */
+    PredictionLog predictionLog();
+
+    /** Drift of the logged inputs against the deployed version's training profile. */
+    Drift drift();
+
     /** The service's own metrics at {@code /q/metrics}. */
     Metrics metrics();
 
@@ -158,6 +164,67 @@ public interface MlpipelineConfig {
          */
         @WithDefault("120s")
         Duration warmUpTimeout();
+    }
+
+    interface PredictionLog {
+
+        /**
+         * Fraction (0..1) of predicted rows written to the log, each drawn independently; 1 logs every
+         * row, 0 turns the log off. Predict only hands the rows to a bounded in-memory queue; a
+         * background thread writes them.
+         */
+        @WithDefault("1.0")
+        double sampleRate();
+
+        /**
+         * Rows the queue holds at most while waiting to be written. When it is full (the database is
+         * slow or down) further rows are dropped and counted in
+         * {@code mlpipeline_prediction_log_rows_total{outcome="dropped"}}; predict never waits.
+         */
+        @WithDefault("50000")
+        int queueCapacity();
+
+        /** Rows written per {@code INSERT} at most (one statement, one table row per batch). */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** How often the background writer drains the queue. */
+        @WithDefault("1s")
+        Duration flushInterval();
+
+        /** Logged rows older than this are deleted (by a background timer, every {@link #cleanupInterval()}). */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How often expired rows are deleted. */
+        @WithDefault("1h")
+        Duration cleanupInterval();
+    }
+
+    interface Drift {
+
+        /** A feature (or the predictions) is flagged when its population stability index is above this. */
+        @WithDefault("0.2")
+        double psiThreshold();
+
+        /** The window of {@code GET /api/deployments/active/drift} without {@code since}, and of the gauges. */
+        @WithDefault("1h")
+        Duration window();
+
+        /**
+         * Logged rows compared at most per drift computation: the newest of the window. A PSI over 100,000
+         * rows is stable to the third decimal; more only costs time.
+         */
+        @WithDefault("100000")
+        int maxRows();
+
+        /**
+         * How often this replica recomputes the drift gauges ({@code mlpipeline_drift_psi} and others) of
+         * the deployment it serves, over the last {@link #window()}; a scrape never computes it.
+         * {@code 0s} turns the gauges off.
+         */
+        @WithDefault("60s")
+        Duration gaugeInterval();
     }
 
     interface Metrics {

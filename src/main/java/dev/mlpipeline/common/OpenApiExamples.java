@@ -136,4 +136,25 @@ public final class OpenApiExamples {
                "raw_output": {"0": 0.87, "1": 0.13},
                "imputed_features": ["Age"]}]}
             """;
+
+    public static final String DRIFT = """
+            {"deployment_id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq",
+             "model_type": "LinearRegression", "version": 1,
+             "since": "2026-12-01T03:00:00Z", "until": "2026-12-01T04:00:00Z", "rows": 2000, "truncated": false,
+             "psi_threshold": 0.2, "flagged_features": ["median_income"],
+             "features": [
+               {"name": "median_income", "type": "numeric", "psi": 5.84, "flagged": true,
+                "missing_share": 0.0, "training_missing_share": 0.0,
+                "bins": [{"level": null, "lower": null, "upper": 1.9, "training_share": 0.1, "live_share": 0.0},
+                         {"level": null, "lower": 1.9, "upper": 6.16, "training_share": 0.8, "live_share": 0.21},
+                         {"level": null, "lower": 6.16, "upper": null, "training_share": 0.1, "live_share": 0.79}]},
+               {"name": "ocean_proximity", "type": "categorical", "psi": 0.004, "flagged": false,
+                "missing_share": 0.0, "training_missing_share": 0.0,
+                "bins": [{"level": "INLAND", "lower": null, "upper": null, "training_share": 0.32, "live_share": 0.33},
+                         {"level": "NEAR BAY", "lower": null, "upper": null, "training_share": 0.68, "live_share": 0.67},
+                         {"level": null, "lower": null, "upper": null, "training_share": 0.0, "live_share": 0.0}]}],
+             "predictions": {"psi": 1.92, "flagged": true,
+               "bins": [{"level": null, "lower": null, "upper": 206855.8, "training_share": 0.5, "live_share": 0.12},
+                        {"level": null, "lower": 206855.8, "upper": null, "training_share": 0.5, "live_share": 0.88}]}}
+            """;
 }

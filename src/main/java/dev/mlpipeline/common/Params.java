@@ -40,4 +40,20 @@ public final class Params {
             default -> throw InvalidInputException.forField(name, "'" + value + "' is not true or false");
         };
     }
+
+    /**
+     * @return null when absent or blank (the caller's default), else the instant
+     * @throws InvalidInputException naming the parameter when the value is not an ISO-8601 instant
+     *                               ({@code 2026-12-01T03:00:00Z}, or with an offset such as {@code +01:00})
+     */
+    public static java.time.Instant instantParam(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.strip()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw InvalidInputException.forField(name, "'" + value + "' is not an ISO-8601 instant such as 2026-12-01T03:00:00Z");
+        }
+    }
 }

@@ -41,6 +41,7 @@ import dev.mlpipeline.common.Params;
 import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
+import dev.mlpipeline.deployment.dto.DriftResponse;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.deployment.dto.PredictionRow;
 import dev.mlpipeline.registry.RegistryExamples;
@@ -54,6 +55,9 @@ public class DeploymentResource {
 
     @Inject
     DeploymentService service;
+
+    @Inject
+    DriftService drift;
 
     @Inject
     RegistryMetadataService registry;
@@ -216,6 +220,28 @@ public class DeploymentResource {
     @APIResponse(responseCode = "404", description = "Nothing is deployed")
     public Uni<DeploymentResponse> getActiveDeployment() {
         return service.getActiveDeployment().map(DeploymentResponse::of);
+    }
+
+    @GET
+    @Path("/active/drift")
+    @Operation(operationId = "getDrift", summary = "Drift of the active deployment's live inputs against its training data",
+            description = "Compares the prediction log's rows of the window [since, until) (default: the last mlpipeline.drift.window, one hour) with the "
+                    + "training profile stored with the deployed version: per feature the population stability index (PSI = Σ (live − training) · ln(live / training) "
+                    + "over the training decile bins, or the training levels plus an unseen bin; empty bins count as 0.0001) and the share of missing values; "
+                    + "for the predictions, the PSI against their distribution on the test split. A feature is flagged when its PSI is above mlpipeline.drift.psi-threshold (0.2). "
+                    + "At most mlpipeline.drift.max-rows of the window's newest rows are compared; the dataset is never read.")
+    @APIResponse(responseCode = "200", description = "The comparison (rows 0 and null PSIs when nothing was logged in the window)",
+            content = @Content(schema = @Schema(implementation = DriftResponse.class),
+                    examples = @ExampleObject(name = "housing", summary = "median_income shifted", value = OpenApiExamples.DRIFT)))
+    @APIResponse(responseCode = "400", description = "since or until is not an ISO-8601 instant between 1970 and 9999, or since is not before until")
+    @APIResponse(responseCode = "404", description = "Nothing is deployed")
+    @APIResponse(responseCode = "409", description = "The deployed version has no training profile (trained before profiles were stored)")
+    public Uni<DriftResponse> getDrift(
+            @QueryParam("since") @Parameter(description = "Start of the window, inclusive (ISO-8601, e.g. 2026-12-01T03:00:00Z); default: until minus one hour",
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time")) String since,
+            @QueryParam("until") @Parameter(description = "End of the window, exclusive (ISO-8601); default: now",
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time")) String until) {
+        return drift.getDrift(Params.instantParam("since", since), Params.instantParam("until", until)).map(DriftResponse::of);
     }
 
     @DELETE

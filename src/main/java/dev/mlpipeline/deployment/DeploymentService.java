@@ -59,6 +59,9 @@ public class DeploymentService {
     PredictionMetrics predictionMetrics;
 
     @Inject
+    PredictionLog predictionLog;
+
+    @Inject
     Tracing tracing;
 
     /** The result of a deploy: the deployment and whether it was created now (false = already active). */
@@ -182,22 +185,26 @@ public class DeploymentService {
         Span span = tracing.start("predict", meters.spanAttributes(), Tracing.ROWS, rows.size());
         if (explain) {
             // TreeSHAP costs far more than a prediction: never on the event loop, whatever the row count.
-            return Offload.io(() -> observed(warm, rows, strictRows, true, meters, span));
+            return Offload.io(() -> observed(warm, rows, strictRows, true, meters, span, predictionLog));
         }
         if (rows.size() <= config.deployments().inlineRows()) {
-            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, false, meters, span));
+            return Uni.createFrom().item(() -> observed(warm, rows, strictRows, false, meters, span, predictionLog));
         }
-        return Offload.io(() -> observed(warm, rows, strictRows, false, meters, span));
+        return Offload.io(() -> observed(warm, rows, strictRows, false, meters, span, predictionLog));
     }
 
-    /** {@link #predict(ModelCache.Warm, List, boolean, boolean)}, timed and counted in {@code meters}, ending {@code span}. */
+    /**
+     * {@link #predict(ModelCache.Warm, List, boolean, boolean)}, timed and counted in {@code meters}, ending
+     * {@code span}; the rows of a success are handed to the prediction log (an enqueue, never awaited).
+     */
     private static PredictionResponse observed(ModelCache.Warm warm, List<Map<String, Object>> rows, boolean strict,
-            boolean explain, PredictionMetrics.Meters meters, Span span) {
+            boolean explain, PredictionMetrics.Meters meters, Span span, PredictionLog log) {
         long start = System.nanoTime();
         try {
             PredictionResponse response = predict(warm, rows, strict, explain);
             meters.record(rows.size(), System.nanoTime() - start, null);
             span.end();
+            log.record(warm, rows, response.predictions());
             return response;
         } catch (RuntimeException e) {
             meters.record(rows.size(), System.nanoTime() - start, e);

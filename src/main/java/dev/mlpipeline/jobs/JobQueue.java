@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.mlpipeline.common.Ids;
+import dev.mlpipeline.pipeline.TrainingProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -154,16 +155,17 @@ public class JobQueue {
     /**
      * What a finished fit hands to {@link #complete}. For tuning jobs, {@code hyperparameters} are
      * those of the refit best configuration (they replace the submitted fixed ones), with
-     * {@code bestParams} and {@code bestScore}; training jobs leave the three null.
+     * {@code bestParams} and {@code bestScore}; training jobs leave the three null. {@code profile} is
+     * the version's training profile (for drift), stored with it; null stores none.
      */
     public record Completion(byte[] artifact, String sha256, String format, Map<String, Double> metrics,
             Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore,
-            Map<String, Object> featureImportance) {
+            Map<String, Object> featureImportance, TrainingProfile profile) {
 
-        /** A completion without feature importance. */
+        /** A completion without feature importance and training profile. */
         public Completion(byte[] artifact, String sha256, String format, Map<String, Double> metrics,
                 Map<String, Object> hyperparameters, Map<String, Object> bestParams, Double bestScore) {
-            this(artifact, sha256, format, metrics, hyperparameters, bestParams, bestScore, null);
+            this(artifact, sha256, format, metrics, hyperparameters, bestParams, bestScore, null, null);
         }
     }
 
@@ -222,12 +224,13 @@ public class JobQueue {
                 .map(rows -> rows.iterator().next().getInteger(0))
                 .flatMap(version -> {
                     String sql = "UPDATE " + kind.table() + " SET status = 'COMPLETED', version = $2, artifact_id = $3,"
-                            + " metrics = $4, feature_importance = $5, progress = 1, completed_at = now(),"
-                            + " heartbeat_at = now(), error = NULL"
-                            + (kind == JobKind.TUNING ? ", best_params = $6, best_score = $7, hyperparameters = $8" : "")
+                            + " metrics = $4, feature_importance = $5, training_profile = $6, progress = 1,"
+                            + " completed_at = now(), heartbeat_at = now(), error = NULL"
+                            + (kind == JobKind.TUNING ? ", best_params = $7, best_score = $8, hyperparameters = $9" : "")
                             + " WHERE id = $1";
                     Tuple params = Tuple.of(id, version, artifactId, metrics,
-                            c.featureImportance() == null ? null : new JsonObject(c.featureImportance()));
+                            c.featureImportance() == null ? null : new JsonObject(c.featureImportance()),
+                            c.profile() == null ? null : new JsonObject(c.profile().toMap()));
                     if (kind == JobKind.TUNING) {
                         params.addValue(new JsonObject(new java.util.LinkedHashMap<>(c.bestParams()))).addValue(c.bestScore())
                                 .addValue(new JsonObject(new java.util.LinkedHashMap<>(c.hyperparameters())));

@@ -119,11 +119,13 @@ public final class Trainer {
         pl.onPhase(PHASE_EVALUATE);
         Map<String, Double> metrics = evaluate(p, pipeline, split.test());
         pl.onProgress(0.97);
-        // Part of the evaluate phase: model importance and permutation importance on the test split.
+        // Part of the evaluate phase: model importance and permutation importance on the test split, and the
+        // training profile that drift is measured against.
         FeatureImportance importance = Importances.compute(p, pipeline, split.train(), split.test(), spec.randomSeed(),
                 Importances.N_REPEATS, ct);
+        TrainingProfile profile = TrainingProfile.of(p, pipeline, split.train(), split.test());
         pl.onProgress(1.0);
-        return new TrainingResult(pipeline, metrics, split.train().length, split.test().length, importance);
+        return new TrainingResult(pipeline, metrics, split.train().length, split.test().length, importance, profile);
     }
 
     /**

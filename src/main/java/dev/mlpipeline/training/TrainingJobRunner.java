@@ -71,7 +71,7 @@ public class TrainingJobRunner implements JobHandler {
                             String sha256 = ArtifactCodec.sha256(artifact);
                             recent.remember(sha256, result.pipeline());
                             return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), null, null, null,
-                                    result.featureImportance().toJsonMap());
+                                    result.featureImportance().toJsonMap(), result.profile());
                         })))
                 .flatMap(completion -> recorder.complete(execution, completion))
                 .replaceWithVoid();

@@ -251,7 +251,7 @@ public class TuningJobRunner implements JobHandler {
         String sha256 = ArtifactCodec.sha256(artifact);
         recent.remember(sha256, result.pipeline());
         return new JobQueue.Completion(artifact, sha256, ArtifactCodec.FORMAT, result.metrics(), spec.hyperparameters(),
-                best.params(), best.mean(), result.featureImportance().toJsonMap());
+                best.params(), best.mean(), result.featureImportance().toJsonMap(), result.profile());
     }
 
     static TrainingSpec withHyperparameters(TrainingSpec s, Map<String, Object> hyperparameters) {

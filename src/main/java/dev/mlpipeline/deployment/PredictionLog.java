@@ -1,0 +1,314 @@
+package dev.mlpipeline.deployment;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import dev.mlpipeline.common.MlpipelineConfig;
+import dev.mlpipeline.pipeline.FeatureInfo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+/**
+ * The prediction log: a sample of the rows predict answered, with their prediction, deployment and
+ * time, written to {@code prediction_log} in the background.
+ *
+ * <p><b>On the predict path</b> ({@link #record}) nothing is copied, serialized or awaited: the request's
+ * row list and prediction list are put, by reference, on a lock-free queue bounded by a row count
+ * ({@code mlpipeline.prediction-log.queue-capacity}); when it is full the rows are dropped and counted
+ * ({@code mlpipeline_prediction_log_rows_total{outcome="dropped"}}). The cost is a clock read, one
+ * atomic add and one enqueue per request (plus one random draw per row when the sample rate is below
+ * 1). Neither list is modified after predict returns, so sharing them is safe.
+ *
+ * <p><b>One writer thread</b> ({@code prediction-log-writer}) wakes every
+ * {@code mlpipeline.prediction-log.flush-interval}, drains the queue, serializes the rows of each
+ * deployment into batches of at most {@code batch-size} rows (only the model's features of each input)
+ * and writes each batch with one {@code INSERT} through the reactive pool, waiting for it on its own
+ * thread; so at most one batch is in flight, and a slow database fills the queue rather than memory.
+ * A failed write drops its batch ({@code outcome="failed"}, logged once per failure streak). On
+ * shutdown the queue is written one last time.
+ *
+ * <p><b>Retention:</b> a Vert.x timer deletes, every {@code cleanup-interval}, the batches older than
+ * {@code retention} (every replica does; the delete is idempotent).
+ */
+@Singleton
+public class PredictionLog {
+
+    private static final Logger LOG = Logger.getLogger(PredictionLog.class);
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    @Inject
+    MlpipelineConfig config;
+
+    @Inject
+    PredictionLogRepository repository;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    Vertx vertx;
+
+    /** Requests' rows waiting for the writer. */
+    record Entry(ModelCache.Warm warm, long atMillis, List<Map<String, Object>> rows, List<Object> predictions) {
+    }
+
+    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queuedRows = new AtomicInteger();
+    /** The sample rate ({@code mlpipeline.prediction-log.sample-rate}); a field so that tests can change it. */
+    volatile double sampleRate;
+    private int capacity;
+    private int batchSize;
+    private Counter written;
+    private Counter dropped;
+    private Counter failed;
+    private Thread writer;
+    private volatile boolean running;
+    private boolean failing;
+    private long cleanupTimer = -1;
+
+    void start(@Observes StartupEvent event) {
+        MlpipelineConfig.PredictionLog c = config.predictionLog();
+        if (!(c.sampleRate() >= 0 && c.sampleRate() <= 1)) {
+            throw new IllegalArgumentException("mlpipeline.prediction-log.sample-rate must be between 0 and 1, got " + c.sampleRate());
+        }
+        if (c.queueCapacity() < 1 || c.batchSize() < 1) {
+            throw new IllegalArgumentException("mlpipeline.prediction-log.queue-capacity and batch-size must be at least 1");
+        }
+        sampleRate = c.sampleRate();
+        capacity = c.queueCapacity();
+        batchSize = c.batchSize();
+        written = rows("written", "Logged rows written to prediction_log");
+        dropped = rows("dropped", "Rows not logged because the prediction log's queue was full");
+        failed = rows("failed", "Logged rows lost because their batch could not be written");
+        Gauge.builder("mlpipeline.prediction.log.queue.rows", queuedRows, AtomicInteger::get)
+                .description("Predicted rows waiting to be written to the prediction log")
+                .register(registry);
+        running = true;
+        writer = Thread.ofPlatform().name("prediction-log-writer").daemon().start(this::writeLoop);
+        long cleanup = Math.max(1000, c.cleanupInterval().toMillis());
+        cleanupTimer = vertx.setPeriodic(Math.min(cleanup, 60_000), cleanup, id -> deleteExpired());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (cleanupTimer >= 0) {
+            vertx.cancelTimer(cleanupTimer);
+        }
+        running = false;
+        if (writer != null) {
+            LockSupport.unpark(writer);
+            try {
+                writer.join(WRITE_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Counter rows(String outcome, String description) {
+        return Counter.builder("mlpipeline.prediction.log.rows").description(description).tag("outcome", outcome).register(registry);
+    }
+
+    /**
+     * Hands the rows of one successful predict request to the log (see the class doc for the cost).
+     *
+     * @param warm        the deployment that predicted them
+     * @param rows        the request's rows, as read
+     * @param predictions their predictions, in the same order
+     */
+    public void record(ModelCache.Warm warm, List<Map<String, Object>> rows, List<Object> predictions) {
+        double rate = sampleRate;
+        if (rate <= 0) {
+            return;
+        }
+        if (rate < 1) {
+            List<Map<String, Object>> keptRows = null;
+            List<Object> keptPredictions = null;
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            for (int i = 0; i < rows.size(); i++) {
+                if (random.nextDouble() < rate) {
+                    if (keptRows == null) {
+                        keptRows = new ArrayList<>();
+                        keptPredictions = new ArrayList<>();
+                    }
+                    keptRows.add(rows.get(i));
+                    keptPredictions.add(predictions.get(i));
+                }
+            }
+            if (keptRows == null) {
+                return;
+            }
+            rows = keptRows;
+            predictions = keptPredictions;
+        }
+        int n = rows.size();
+        if (queuedRows.addAndGet(n) > capacity) {
+            queuedRows.addAndGet(-n);
+            dropped.increment(n);
+            return;
+        }
+        queue.add(new Entry(warm, System.currentTimeMillis(), rows, predictions));
+    }
+
+    /** Rows waiting to be written (for tests). */
+    int queuedRows() {
+        return queuedRows.get();
+    }
+
+    private void writeLoop() {
+        long interval = config.predictionLog().flushInterval().toNanos();
+        while (running) {
+            LockSupport.parkNanos(interval);
+            flush();
+        }
+        flush();
+    }
+
+    /** Drains the queue and writes it, batch by batch. Only the writer thread calls it. */
+    void flush() {
+        Map<String, Batch> open = new HashMap<>();
+        Entry e;
+        while ((e = queue.poll()) != null) {
+            queuedRows.addAndGet(-e.rows().size());
+            String id = e.warm().deploymentId();
+            for (int i = 0; i < e.rows().size(); i++) {
+                Batch b = open.computeIfAbsent(id, k -> new Batch());
+                b.add(e, i);
+                if (b.size() >= batchSize) {
+                    write(id, open.remove(id));
+                }
+            }
+        }
+        open.forEach(this::write);
+    }
+
+    private void write(String deploymentId, Batch batch) {
+        try {
+            repository.insert(deploymentId, Instant.ofEpochMilli(batch.firstAt), Instant.ofEpochMilli(batch.lastAt), batch.size(),
+                    batch.json()).await().atMost(WRITE_TIMEOUT);
+            written.increment(batch.size());
+            if (failing) {
+                LOG.info("The prediction log is written again.");
+                failing = false;
+            }
+        } catch (RuntimeException ex) {
+            failed.increment(batch.size());
+            if (!failing) {
+                LOG.warnf("Could not write %d rows to the prediction log (dropped; further failures are counted in"
+                        + " mlpipeline_prediction_log_rows_total{outcome=\"failed\"} until a write succeeds): %s", batch.size(), ex.toString());
+                failing = true;
+            }
+        }
+    }
+
+    private void deleteExpired() {
+        repository.deleteOlderThan(config.predictionLog().retention()).subscribe().with(
+                n -> {
+                    if (n > 0) {
+                        LOG.debugf("Deleted %d expired prediction log batches", n);
+                    }
+                },
+                failure -> LOG.debugf("Could not delete expired prediction log rows (retried at the next interval): %s", failure));
+    }
+
+    /** The rows of one batch, as indexes into their entries. */
+    private static final class Batch {
+        private final List<Entry> entries = new ArrayList<>();
+        private final List<Integer> indexes = new ArrayList<>();
+        long firstAt = Long.MAX_VALUE;
+        long lastAt = Long.MIN_VALUE;
+
+        void add(Entry e, int i) {
+            entries.add(e);
+            indexes.add(i);
+            firstAt = Math.min(firstAt, e.atMillis());
+            lastAt = Math.max(lastAt, e.atMillis());
+        }
+
+        int size() {
+            return entries.size();
+        }
+
+        /** {@code {"at": [...], "inputs": [...], "predictions": [...]}}: the model's features only. */
+        String json() {
+            StringWriter out = new StringWriter(entries.size() * 160);
+            try (JsonGenerator g = JSON.createGenerator(out)) {
+                g.writeStartObject();
+                g.writeArrayFieldStart("at");
+                for (Entry e : entries) {
+                    g.writeNumber(e.atMillis());
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("inputs");
+                for (int k = 0; k < entries.size(); k++) {
+                    Map<String, Object> row = entries.get(k).rows().get(indexes.get(k));
+                    g.writeStartObject();
+                    for (FeatureInfo f : entries.get(k).warm().pipeline().features()) {
+                        Object v = row.get(f.name());
+                        if (v != null) {
+                            g.writeFieldName(f.name());
+                            scalar(g, v);
+                        }
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeArrayFieldStart("predictions");
+                for (int k = 0; k < entries.size(); k++) {
+                    scalar(g, entries.get(k).predictions().get(indexes.get(k)));
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            return out.toString();
+        }
+
+        /** A value as sent (string, boolean, number); NaN, which predict reads as missing, as null. */
+        private static void scalar(JsonGenerator g, Object v) throws IOException {
+            switch (v) {
+                case null -> g.writeNull();
+                case String s -> g.writeString(s);
+                case Boolean b -> g.writeBoolean(b);
+                case Integer i -> g.writeNumber(i);
+                case Long l -> g.writeNumber(l);
+                case BigInteger bi -> g.writeNumber(bi);
+                case BigDecimal bd -> g.writeNumber(bd);
+                case Number n -> {
+                    double d = n.doubleValue();
+                    if (Double.isFinite(d)) g.writeNumber(d);
+                    else
+                        g.writeNull();
+                }
+                default -> g.writeString(String.valueOf(v));
+            }
+        }
+    }
+}
