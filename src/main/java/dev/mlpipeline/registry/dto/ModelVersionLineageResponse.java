@@ -29,6 +29,10 @@ public record ModelVersionLineageResponse(
         @Schema(description = "Tuning jobs only; null for training", nullable = true) Tuning tuning,
         Artifact artifact,
         Timings timings,
+        @Schema(description = "Aliases pointing at this version, sorted", examples = "[\"champion\"]") List<String> aliases,
+        @Schema(type = SchemaType.OBJECT, additionalProperties = String.class, description = "The version's tags; {} when none") @JsonRawValue String tags,
+        @Schema(description = "Free-text description, or null", nullable = true) String description,
+        @Schema(description = "True when the version is archived") boolean archived,
         @Schema(implementation = FeatureImportanceResponse.class, nullable = true,
                 description = "Model and permutation importance per input feature, computed at the end of the job; null for versions trained before feature importance was stored") @JsonRawValue String featureImportance) {
 
