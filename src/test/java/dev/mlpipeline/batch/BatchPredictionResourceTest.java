@@ -41,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class BatchPredictionResourceTest {
 
+    static final io.restassured.path.json.config.JsonPathConfig DOUBLES = new io.restassured.path.json.config.JsonPathConfig(
+            io.restassured.path.json.config.JsonPathConfig.NumberReturnType.DOUBLE);
+
     @AfterEach
     void undeployWhatTheTestDeployed() {
         undeploy();
@@ -102,8 +105,9 @@ class BatchPredictionResourceTest {
             }
             requested.add(r);
         }
+        // Numbers as doubles: RestAssured reads JSON decimals as floats by default.
         JsonPath predicted = given().contentType(ContentType.JSON).body(requested).post("/api/deployments/predict")
-                .then().statusCode(200).extract().jsonPath();
+                .then().statusCode(200).extract().jsonPath().using(DOUBLES);
         for (int i = 0; i < 20; i++) {
             List<String> row = rows.get(i + 1);
             assertEquals(String.valueOf(predicted.getList("predictions").get(i)), row.get(8), "row " + i);
@@ -116,7 +120,7 @@ class BatchPredictionResourceTest {
         ndjson.then().statusCode(200).contentType(startsWith("application/x-ndjson"));
         String[] lines = ndjson.asString().split("\n");
         assertEquals(891, lines.length);
-        JsonPath first = JsonPath.from(lines[0]);
+        JsonPath first = JsonPath.from(lines[0]).using(DOUBLES);
         assertEquals(0, first.getInt("row"));
         assertEquals(22.0, first.getDouble("input.Age"));
         assertEquals("male", first.getString("input.Sex"));
