@@ -52,6 +52,11 @@ public class FallbackRoutes {
         String instance = path == null ? null : path.length() > 200 ? path.substring(0, 200) + "…" : path;
         Problem problem = ProblemMapper.problem(status, detail, instance, errors);
         LOG.debugf("Request %s answered %d: %s", instance, status, detail);
+        if (ProblemMapper.isInferenceProtocol(path)) {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(Json.encode(ProblemMapper.inferenceError(problem)));
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE)
                 .end(Json.encode(problem));
     }

@@ -45,6 +45,9 @@ public interface MlpipelineConfig {
     /** The service's own metrics at {@code /q/metrics}. */
     Metrics metrics();
 
+    /** Batch predictions ({@code /api/batch-predictions}). */
+    BatchPredictions batchPredictions();
+
     /**
      * The embedded PostgreSQL of the JVM build. These keys are read before the application starts, by
      * {@code EmbeddedPostgresConfigSourceFactory}; they are declared here so that they are documented
@@ -225,6 +228,26 @@ public interface MlpipelineConfig {
          */
         @WithDefault("60s")
         Duration gaugeInterval();
+    }
+
+    interface BatchPredictions {
+
+        /**
+         * Rows scored and written together: one multi-row INSERT per chunk. Larger chunks mean fewer
+         * statements and more memory per scoring thread.
+         */
+        @WithDefault("2000")
+        int chunkRows();
+
+        /**
+         * Threads of the worker pool one batch prediction scores on (the job's own and helpers that only
+         * start when a worker is free); default, and at most, {@code mlpipeline.jobs.workers}.
+         */
+        OptionalInt parallelism();
+
+        /** Result rows read per query while a result is streamed (keyset pages over the row index). */
+        @WithDefault("5000")
+        int resultPageRows();
     }
 
     interface Metrics {

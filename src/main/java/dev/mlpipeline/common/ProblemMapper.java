@@ -74,11 +74,34 @@ public class ProblemMapper {
             // Client mistakes are not the service's failures: at DEBUG, with the reason given to the client.
             LOG.debugf("Request %s answered %d: %s", instance, problem.status(), problem.detail());
         }
-        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        Response.ResponseBuilder response = isInferenceProtocol(instance)
+                ? Response.status(problem.status()).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+                        .entity(inferenceError(problem))
+                : Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
         if (t instanceof UnavailableException unavailable) {
             response.header("Retry-After", unavailable.retryAfterSeconds());
         }
         return response.build();
+    }
+
+    /**
+     * Whether a path belongs to the Open Inference Protocol (KServe v2, {@code /v2/...}), whose errors
+     * have the protocol's own shape, {@code {"error": "..."}} (KServe {@code required_api.md}, "HTTP/REST":
+     * every error response body is an error JSON object), rather than problem+json. The statuses are the same.
+     */
+    public static boolean isInferenceProtocol(String path) {
+        return path != null && (path.equals("/v2") || path.startsWith("/v2/"));
+    }
+
+    /** The protocol's error object for a problem: its detail, followed by the field errors, if any. */
+    public static java.util.Map<String, String> inferenceError(Problem problem) {
+        String message = problem.detail();
+        List<String> more = problem.errors() == null ? List.of()
+                : problem.errors().stream().map(e -> e.field() + ": " + e.message()).filter(e -> !problem.detail().contains(e)).toList();
+        if (!more.isEmpty()) {
+            message += " (" + String.join("; ", more) + ")";
+        }
+        return java.util.Map.of("error", message);
     }
 
     /**

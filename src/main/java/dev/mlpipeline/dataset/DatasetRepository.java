@@ -92,4 +92,30 @@ public class DatasetRepository implements PanacheRepositoryBase<Dataset, String>
                             });
                 });
     }
+
+    /** What reading a dataset row by row needs, without its bytes: see {@link DatasetStreams}. */
+    record DatasetHeader(String name, long rowCount, StoredSchema schema, int chunks) {
+    }
+
+    /** The dataset's name, row count, schema and number of chunks, or null when it does not exist. */
+    Uni<DatasetHeader> readHeader(String datasetId) {
+        return pool.preparedQuery("SELECT name, row_count, columns, (SELECT count(*) FROM dataset_chunk c WHERE c.dataset_id = d.id)"
+                + " AS chunks FROM dataset d WHERE id = $1")
+                .execute(Tuple.of(datasetId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new DatasetHeader(row.getString("name"), row.getLong("row_count"),
+                            StoredSchema.read(row.getJsonObject("columns")), row.getLong("chunks").intValue());
+                });
+    }
+
+    /** One chunk of a dataset's CSV bytes (up to 1 MiB), or null past the last. */
+    Uni<byte[]> readChunk(String datasetId, int seq) {
+        return pool.preparedQuery("SELECT content FROM dataset_chunk WHERE dataset_id = $1 AND seq = $2")
+                .execute(Tuple.of(datasetId, seq))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getBuffer(0).getBytes());
+    }
 }

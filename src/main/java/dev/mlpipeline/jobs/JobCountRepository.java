@@ -16,7 +16,8 @@ public class JobCountRepository {
 
     /** One grouped count per job table, in one statement. */
     private static final String COUNTS = "SELECT 'TRAINING' AS kind, status, count(*) AS n FROM " + JobKind.TRAINING.table()
-            + " GROUP BY status UNION ALL SELECT 'TUNING', status, count(*) FROM " + JobKind.TUNING.table() + " GROUP BY status";
+            + " GROUP BY status UNION ALL SELECT 'TUNING', status, count(*) FROM " + JobKind.TUNING.table() + " GROUP BY status"
+            + " UNION ALL SELECT 'BATCH_PREDICTION', status, count(*) FROM " + JobKind.BATCH_PREDICTION.table() + " GROUP BY status";
 
     @Inject
     Pool pool;

@@ -62,6 +62,22 @@ public class JobRecorder {
                 .invoke(version -> version.ifPresent(v -> execution.markCompleted()));
     }
 
+    /**
+     * Records the end of a job that produces no model version (a batch prediction) with {@code write},
+     * an idempotent statement that is true when the job was still this replica's to complete; retried
+     * through an outage.
+     *
+     * @return whether the job was marked COMPLETED
+     */
+    public Uni<Boolean> completeWith(JobExecution execution, Supplier<Uni<Boolean>> write) {
+        return retried("write the end of job " + execution.jobId(), write)
+                .invoke(done -> {
+                    if (done) {
+                        execution.markCompleted();
+                    }
+                });
+    }
+
     /** Records the failure of a job ({@link JobQueue#fail}), retried through an outage. */
     public Uni<Boolean> fail(JobExecution execution, String error) {
         return retried("write the failure of job " + execution.jobId(),

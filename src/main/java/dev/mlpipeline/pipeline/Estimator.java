@@ -168,6 +168,10 @@ sealed interface Estimator
 
         @Override
         public int classify(double[] x, double[] posteriori) {
+            if (model instanceof smile.classification.RandomForest forest) {
+                // The same answer as model.predict, without re-binding the formula for each tree.
+                return ForestWalk.of(forest, schema, true).classify(columns.apply(x), posteriori);
+            }
             return model.predict(Tuple.of(schema, columns.apply(x)), posteriori);
         }
 

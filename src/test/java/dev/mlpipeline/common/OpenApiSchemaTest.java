@@ -123,7 +123,7 @@ class OpenApiSchemaTest {
                 }
             }
         }
-        assertEquals(4, created, "201/202 responses: upload, train, tune, deploy");
+        assertEquals(5, created, "201/202 responses: upload, train, tune, deploy, batch prediction");
         assertFalse(doc.getList("servers").isEmpty(), "servers");
     }
 

@@ -50,12 +50,12 @@ class KedaQueueQueryTest {
         return pool.query(query).execute().await().indefinitely().iterator().next().getLong(0);
     }
 
-    /** PENDING and RUNNING jobs of both kinds, as the API lists them. */
+    /** PENDING and RUNNING jobs of every kind, as the API lists them. */
     private static long apiCount() {
         long count = 0;
-        for (String kind : List.of("training", "tuning")) {
+        for (String list : List.of("/api/training/jobs", "/api/tuning/jobs", "/api/batch-predictions")) {
             for (String status : List.of("PENDING", "RUNNING")) {
-                count += given().get("/api/" + kind + "/jobs?status=" + status + "&limit=1000").then().statusCode(200)
+                count += given().get(list + "?status=" + status + "&limit=1000").then().statusCode(200)
                         .extract().jsonPath().getList("$").size();
             }
         }
