@@ -123,7 +123,7 @@ class OpenApiSchemaTest {
                 }
             }
         }
-        assertEquals(4, created, "201/202 responses: upload, train, tune, deploy");
+        assertEquals(6, created, "201/202 responses: upload, train, tune, deploy, rollback, createToken");
         assertFalse(doc.getList("servers").isEmpty(), "servers");
     }
 
