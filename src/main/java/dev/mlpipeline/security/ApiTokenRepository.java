@@ -55,7 +55,7 @@ public class ApiTokenRepository {
     /** The token whose secret has this SHA-256, or null. */
     Uni<Found> findBySecretSha256(byte[] secretSha256) {
         return pool.preparedQuery("SELECT " + COLUMNS + ", secret_sha256 FROM api_token WHERE secret_sha256 = $1")
-                .execute(Tuple.of(Buffer.buffer(secretSha256)))
+                .execute(Tuple.tuple().addBuffer(Buffer.buffer(secretSha256)))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,8 +40,12 @@ class RoleMatrixTest {
     record Op(String method, String path, String id, String contentType) {
     }
 
-    @BeforeAll
-    static void tokens() {
+    /** Once per class, from the first test: a static @BeforeAll may run before RestAssured knows the port of this profile's boot. */
+    @BeforeEach
+    void tokens() {
+        if (doc != null) {
+            return;
+        }
         for (Role role : Role.values()) {
             HOLDING.put(role, SecurityFixtures.token("matrix-" + role.wireName(), role.wireName()));
         }
