@@ -203,19 +203,16 @@ public interface MlpipelineConfig {
         @WithDefault("true")
         boolean sessionCookieSecure();
 
-        /** The audit trail's writer: rows are queued and written in batches, off the request's path. */
-        Audit audit();
+        /**
+         * How often queued audit rows are written (the audit trail is written off the request's path; a
+         * full batch is also written at once, and the queue at shutdown).
+         */
+        @WithDefault("200ms")
+        Duration auditFlushInterval();
 
-        interface Audit {
-
-            /** How often queued audit rows are written (they are also written when a batch is full, and at shutdown). */
-            @WithDefault("200ms")
-            Duration flushInterval();
-
-            /** Rows per INSERT. */
-            @WithDefault("500")
-            int batchSize();
-        }
+        /** Audit rows per INSERT. */
+        @WithDefault("500")
+        int auditBatchSize();
     }
 
     interface EmbeddedPostgres {

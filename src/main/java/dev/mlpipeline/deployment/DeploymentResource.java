@@ -83,7 +83,7 @@ public class DeploymentResource {
 
     @POST
     @Path("/rollback")
-    @Consumes(MediaType.APPLICATION_JSON)
+    // No @Consumes: the body is optional, and a bodiless POST carries no Content-Type.
     @Operation(operationId = "rollbackDeployment", summary = "Re-activate the version that was active before the current one",
             description = "The latest deployment before the active one with another job becomes active again, as a new deployment in the history "
                     + "(a second rollback therefore goes back again). Same checks, load and dry-run as a deploy; the active deployment stays if they fail. "

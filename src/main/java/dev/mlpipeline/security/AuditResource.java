@@ -37,7 +37,7 @@ public class AuditResource {
 
     @GET
     @Operation(operationId = "listAuditEvents", summary = "The audit trail, newest first, one page at a time (admin)",
-            description = "Every mutating request, allowed or refused. Events are written a moment (mlpipeline.security.audit.flush-interval) "
+            description = "Every mutating request, allowed or refused. Events are written a moment (mlpipeline.security.audit-flush-interval) "
                     + "after their request. When more follow, the `X-Next-Cursor` header (and `Link rel=\"next\"`) gives the next page.")
     @APIResponse(responseCode = "200", description = "A page of events",
             headers = { @Header(name = "X-Next-Cursor", description = "Cursor of the next page, while more events follow",

@@ -20,8 +20,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Writes audit events off the request's path: a request only appends its event to an in-memory
- * queue; a timer ({@code mlpipeline.security.audit.flush-interval}, 200 ms) and a full batch
- * ({@code batch-size}) write the queue to PostgreSQL, one batched INSERT at a time. A batch that fails
+ * queue; a timer ({@code mlpipeline.security.audit-flush-interval}, 200 ms) and a full batch
+ * ({@code audit-batch-size}) write the queue to PostgreSQL, one batched INSERT at a time. A batch that fails
  * (the database is down) goes back to the head of the queue and is written by a later flush, in order;
  * nothing is dropped while the process lives (a warning is logged once per outage). At shutdown the
  * queue is written before the database pool closes. What a killed process had queued (at most one
@@ -47,7 +47,7 @@ public class AuditWriter {
     private long timer = -1;
 
     void start(@Observes StartupEvent event) {
-        timer = vertx.setPeriodic(config.security().audit().flushInterval().toMillis(), id -> flush());
+        timer = vertx.setPeriodic(config.security().auditFlushInterval().toMillis(), id -> flush());
     }
 
     /** Writes what is queued, waiting up to 10 s; runs before the datasource closes. */
@@ -75,7 +75,7 @@ public class AuditWriter {
     /** Queues an event; returns at once. */
     public void append(AuditEvent event) {
         queue.add(event);
-        if (queue.size() >= config.security().audit().batchSize()) {
+        if (queue.size() >= config.security().auditBatchSize()) {
             flush();
         }
     }
@@ -100,7 +100,7 @@ public class AuditWriter {
 
     /** Writes one batch from the head of the queue; on failure puts it back, in order. */
     private Uni<Integer> writeBatch() {
-        int max = config.security().audit().batchSize();
+        int max = config.security().auditBatchSize();
         List<AuditEvent> batch = new ArrayList<>(Math.min(max, queue.size()));
         AuditEvent e;
         while (batch.size() < max && (e = queue.poll()) != null) {
@@ -122,7 +122,7 @@ public class AuditWriter {
             if (!failing) {
                 failing = true;
                 LOG.warnf("Cannot write audit events (%s); %d queued, retrying every %d ms", failure.getMessage(), queue.size(),
-                        config.security().audit().flushInterval().toMillis());
+                        config.security().auditFlushInterval().toMillis());
             }
             return Uni.createFrom().failure(failure);
         });

@@ -74,6 +74,23 @@ class SecurityResourceTest {
     }
 
     @Test
+    void tokensNeverReachTheLog() {
+        try (dev.mlpipeline.LogCapture log = dev.mlpipeline.LogCapture.start()) {
+            String secret = SecurityFixtures.token("logged-" + System.nanoTime(), "viewer");
+            as(secret).get("/api/datasets").then().statusCode(200);
+            as(secret).delete("/api/datasets/ds_none").then().statusCode(403);
+            as(secret + "x").get("/api/datasets").then().statusCode(401);
+            given().contentType(ContentType.JSON).body(Map.of("token", secret + "x")).post("/api/session").then().statusCode(401);
+            given().cookie("mlp_session", secret).get("/api/datasets").then().statusCode(200);
+            assertTrue(log.records().size() > 0, "4xx answers are logged at DEBUG in this profile");
+            for (var record : log.records()) {
+                String line = new org.jboss.logmanager.formatters.PatternFormatter("%s %e %X").format(record);
+                assertFalse(line.contains(secret) || line.contains(SecurityOnProfile.BOOTSTRAP), "a token in the log: " + line);
+            }
+        }
+    }
+
+    @Test
     void anExpiredTokenIsRefusedWithinTheCacheTime() {
         String secret = SecurityFixtures.token("expiring", "viewer");
         as(secret).get("/api/datasets").then().statusCode(200);
