@@ -83,11 +83,11 @@ public class DeploymentResource {
 
     @POST
     @Path("/rollback")
-    // No @Consumes: the body is optional, and a bodiless POST carries no Content-Type.
+    @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "rollbackDeployment", summary = "Re-activate the version that was active before the current one",
             description = "The latest deployment before the active one with another job becomes active again, as a new deployment in the history "
                     + "(a second rollback therefore goes back again). Same checks, load and dry-run as a deploy; the active deployment stays if they fail. "
-                    + "The body is optional.")
+                    + "Send `{}` for no reason.")
     @APIResponse(responseCode = "201", description = "Rolled back; warm on this replica",
             headers = @Header(name = "Location", description = "URL of the active deployment", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(schema = @Schema(implementation = DeploymentResponse.class),

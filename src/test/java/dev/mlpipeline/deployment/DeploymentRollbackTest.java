@@ -58,7 +58,8 @@ class DeploymentRollbackTest {
     void rollbackReactivatesThePreviousVersionAndAtAnswersFromTheIntervals() throws Exception {
         String[] jobs = threeJobs();
         undeploy();
-        given().post("/api/deployments/rollback").then().statusCode(409).body("detail", containsString("no active deployment"));
+        given().contentType(ContentType.JSON).body("{}").post("/api/deployments/rollback").then().statusCode(409).body("detail",
+                containsString("no active deployment"));
 
         JsonPath d1 = deploy(jobs[0], "first");
         Thread.sleep(5); // distinct instants between the deploys
@@ -92,8 +93,8 @@ class DeploymentRollbackTest {
         given().contentType(ContentType.JSON).body("[{\"sepal_length\":6.3,\"sepal_width\":2.9,\"petal_length\":5.6,\"petal_width\":1.8}]")
                 .post("/api/deployments/predict").then().statusCode(200).body("job_id", equalTo(jobs[1]));
 
-        // without a body, a default reason; a second rollback goes back to what the first replaced
-        JsonPath again = given().post("/api/deployments/rollback").then().statusCode(201).extract().jsonPath();
+        // without a reason, a default one; a second rollback goes back to what the first replaced
+        JsonPath again = given().contentType(ContentType.JSON).body("{}").post("/api/deployments/rollback").then().statusCode(201).extract().jsonPath();
         assertEquals(jobs[2], again.getString("job_id"));
         assertEquals("rollback from " + rolled.getString("id"), again.getString("reason"));
         given().contentType(ContentType.JSON).body("{\"reason\":\"" + "x".repeat(1001) + "\"}").post("/api/deployments/rollback")
@@ -111,7 +112,7 @@ class DeploymentRollbackTest {
             for (int i = 0; i < 24; i++) {
                 String job = jobs[i % 3];
                 Callable<Integer> call = i % 2 == 0
-                        ? () -> given().post("/api/deployments/rollback").then().extract().statusCode()
+                        ? () -> given().contentType(ContentType.JSON).body("{}").post("/api/deployments/rollback").then().extract().statusCode()
                         : () -> given().contentType(ContentType.JSON).body("{\"job_id\":\"" + job + "\"}").post("/api/deployments/deploy")
                                 .then().extract().statusCode();
                 results.add(pool.submit(call));
