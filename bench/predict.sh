@@ -72,7 +72,7 @@ fi
 
 # --- ours ---
 start_ours() {  # $@: extra JVM options
-  MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
+  MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
     "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -Dquarkus.http.port="$PORT" "$@" \
     -jar "$WORK/app/quarkus-run.jar" >> "$WORK/ours.log" 2>&1 &
   ours_pid=$!

@@ -18,7 +18,7 @@ XMX=${XMX:-512m}
 REPS=${REPS:-15}
 base="http://127.0.0.1:$port/api/registry"
 
-MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR="$work/db" \
+MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR="$work/db" \
   "$JAVA_HOME/bin/java" -Xmx$XMX -Xlog:gc:file="$work/gc.log" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dquarkus.http.port=$port \
   -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
 pid=$!

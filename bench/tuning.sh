@@ -10,7 +10,7 @@ dataset=${1:-customers}
 target=${2:-Churn}
 port=${PORT:-8183}
 work=$(mktemp -d /tmp/tuning-bench.XXXX)
-MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR="$work/db" \
+MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR="$work/db" \
   "$JAVA_HOME/bin/java" -Xmx2g --enable-native-access=ALL-UNNAMED -Dquarkus.http.port=$port \
   -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
 pid=$!

@@ -24,7 +24,7 @@ with open(sys.argv[1], "w") as f:
 PY
 echo "generated $(stat -c %s "$work/big.csv") bytes"
 
-MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR="$work/db" \
+MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR="$work/db" \
   "$JAVA_HOME/bin/java" -Xmx$XMX --enable-native-access=ALL-UNNAMED -Dquarkus.http.port=$port \
   -jar target/quarkus-app/quarkus-run.jar > "$work/service.log" 2>&1 &
 pid=$!

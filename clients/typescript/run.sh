@@ -17,7 +17,7 @@ npm ci --no-audit --no-fund --loglevel=error
 PORT=$(node -e 'const s = require("net").createServer().listen(0, () => { console.log(s.address().port); s.close(); })')
 URL="http://localhost:$PORT"
 LOG=$(mktemp -t model-registry-XXXXXX.log)
-MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true "${JAVA_HOME:+$JAVA_HOME/bin/}java" --enable-native-access=ALL-UNNAMED -Xmx1g \
+MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true "${JAVA_HOME:+$JAVA_HOME/bin/}java" --enable-native-access=ALL-UNNAMED -Xmx1g \
   -Dquarkus.http.port="$PORT" -jar "$JAR" >"$LOG" 2>&1 &
 SERVICE=$!
 trap 'kill $SERVICE 2>/dev/null; wait $SERVICE 2>/dev/null || true' EXIT

@@ -37,7 +37,10 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 // inherited tests that watch a running job see it within their deadlines.
                 "mlpipeline.jobs.poll-interval", "200ms",
                 "mlpipeline.jobs.heartbeat-interval", "200ms",
-                "mlpipeline.deployments.warm-up-timeout", "5s");
+                "mlpipeline.deployments.warm-up-timeout", "5s",
+                // The inherited tests call the API without tokens, as in the test profile; the packaged
+                // service with security on is DeploymentReplicaIT's (bootstrap token, 401 without it).
+                "mlpipeline.security.enabled", "false");
     }
 
     /**

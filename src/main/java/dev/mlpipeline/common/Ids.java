@@ -24,6 +24,20 @@ public final class Ids {
         static final SecureRandom RANDOM = new SecureRandom();
     }
 
+    /**
+     * A secret of {@code length} characters of Crockford base32 (5 random bits each, from the same
+     * {@link SecureRandom}) after {@code prefix}: {@code secret("mlp_", 52)} carries 260 random bits.
+     */
+    public static String secret(String prefix, int length) {
+        byte[] random = new byte[length];
+        Generator.RANDOM.nextBytes(random);
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = ALPHABET[random[i] & 31];
+        }
+        return prefix + new String(out);
+    }
+
     public static String next(String prefix) {
         char[] out = new char[26];
         long time = System.currentTimeMillis();

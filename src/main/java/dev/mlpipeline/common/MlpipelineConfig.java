@@ -48,6 +48,9 @@ public interface MlpipelineConfig {
     /** Batch predictions ({@code /api/batch-predictions}). */
     BatchPredictions batchPredictions();
 
+    /** Authentication (API tokens, OIDC), the role of each operation, and the audit trail. */
+    Security security();
+
     /**
      * The embedded PostgreSQL of the JVM build. These keys are read before the application starts, by
      * {@code EmbeddedPostgresConfigSourceFactory}; they are declared here so that they are documented
@@ -259,6 +262,54 @@ public interface MlpipelineConfig {
          */
         @WithDefault("5s")
         Duration jobCountsInterval();
+    }
+
+    interface Security {
+
+        /**
+         * Whether every {@code /api} operation needs a bearer token holding its role (see
+         * {@code dev.mlpipeline.security.AccessPolicy}). True in prod, false in dev and test. With it
+         * off, tokens are still read when sent (the audit trail and {@code created_by} name their
+         * holder) but never required.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * A token accepted as {@code admin} (environment {@code MLPIPELINE_SECURITY_BOOTSTRAP_TOKEN}, a
+         * Secret in Kubernetes), so that a fresh install can create real tokens with {@code POST /api/tokens}.
+         * Compared in constant time; at least 32 characters.
+         */
+        Optional<String> bootstrapToken();
+
+        /**
+         * How long a replica trusts its cached lookup of an API token (a revoked or expired token is
+         * refused by every replica at most this long, plus one query, after {@code DELETE /api/tokens/{id}}).
+         */
+        @WithDefault("1s")
+        Duration tokenCacheTtl();
+
+        /** Whether {@code /q/metrics} is open without a token (with security on, false requires {@code viewer}). */
+        @WithDefault("true")
+        boolean metricsOpen();
+
+        /**
+         * Whether the {@code mlp_session} cookie set by {@code POST /api/session} carries the
+         * {@code Secure} attribute. Keep it true: browsers still send it to {@code http://localhost}.
+         */
+        @WithDefault("true")
+        boolean sessionCookieSecure();
+
+        /**
+         * How often queued audit rows are written (the audit trail is written off the request's path; a
+         * full batch is also written at once, and the queue at shutdown).
+         */
+        @WithDefault("200ms")
+        Duration auditFlushInterval();
+
+        /** Audit rows per INSERT. */
+        @WithDefault("500")
+        int auditBatchSize();
     }
 
     interface EmbeddedPostgres {

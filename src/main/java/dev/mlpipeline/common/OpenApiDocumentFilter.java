@@ -1,6 +1,5 @@
 package dev.mlpipeline.common;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +19,7 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 /**
  * Document-wide statements the annotations cannot make:
  * <ul>
- * <li>{@code security: []}: the API has no authentication, on purpose (it runs behind the
- * cluster's ingress); an empty list says so, where a missing one reads as forgotten.</li>
+ * <li>(The bearer security scheme and each operation's role: {@code security/SecurityOpenApiFilter}.)</li>
  * <li>The {@code @ExampleObject} values of {@code multipart/form-data} request bodies become objects
  * (one property per part). SmallRye parses example values as JSON for JSON media types only, and a
  * multipart example left as a string does not match its object schema.</li>
@@ -37,9 +35,6 @@ public class OpenApiDocumentFilter implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
-        if (openAPI.getSecurity() == null) {
-            openAPI.setSecurity(new ArrayList<>());
-        }
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }

@@ -34,7 +34,7 @@ public final class OpenApiExamples {
              "delimiter": ",",
              "na_values": ["#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
                            "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"],
-             "warnings": []}
+             "warnings": [], "created_by": "ci-training"}
             """;
 
     public static final String CREATE_TRAINING_JOB = """
@@ -53,7 +53,8 @@ public final class OpenApiExamples {
                                "scaling": "standard", "encoding": "one_hot"},
              "test_size": 0.2, "random_seed": 42, "status": "PENDING", "progress": 0.0,
              "metrics": null, "version": null, "error": null, "artifact": null,
-             "created_at": "2026-12-01T00:33:12.590298Z", "started_at": null, "completed_at": null, "duration_ms": null}
+             "created_at": "2026-12-01T00:33:12.590298Z", "started_at": null, "completed_at": null, "duration_ms": null,
+             "created_by": "ci-training"}
             """;
 
     public static final String TRAINING_JOB_COMPLETED = """
@@ -70,7 +71,8 @@ public final class OpenApiExamples {
              "version": 1, "error": null,
              "artifact": {"sha256": "6171d0120618af15207d221b0883e269ff8a725d9e80d3e7a5e11c0e6aff644c", "size_bytes": 303220},
              "created_at": "2026-12-01T00:33:12.590298Z", "started_at": "2026-12-01T00:33:12.732928Z",
-             "completed_at": "2026-12-01T00:33:15.454275Z", "duration_ms": 2721}
+             "completed_at": "2026-12-01T00:33:15.454275Z", "duration_ms": 2721,
+             "created_by": "ci-training"}
             """;
 
     public static final String CREATE_TUNING_JOB = """
@@ -91,18 +93,19 @@ public final class OpenApiExamples {
              "test_size": 0.2, "random_seed": 42, "status": "PENDING", "progress": 0.0,
              "metrics": null, "version": null, "error": null, "artifact": null,
              "created_at": "2026-12-01T00:33:20.673537Z", "started_at": null, "completed_at": null, "duration_ms": null,
-             "strategy": "grid", "search_space": {"n_trees": [50, 100], "max_depth": [3, 5]}, "n_iter": null,
+             "created_by": "ci-training", "strategy": "grid", "search_space": {"n_trees": [50, 100], "max_depth": [3, 5]}, "n_iter": null,
              "cv_folds": 3, "scoring": "accuracy", "trials": [], "best_params": null, "best_score": null}
             """;
 
     public static final String DEPLOY_REQUEST = """
-            {"job_id": "trn_01m8qga5wdqadasvxghm28h0pq"}
+            {"job_id": "trn_01m8qga5wdqadasvxghm28h0pq", "reason": "better recall on the November data"}
             """;
 
     public static final String DEPLOYMENT = """
             {"id": "dep_01m8qgahbk2r50rs55pz5fyjsn", "job_id": "trn_01m8qga5wdqadasvxghm28h0pq", "source": "training",
              "dataset_id": "ds_01m8qg9z4qdcxqa41renz0fdvb", "dataset_name": "titanic", "model_type": "RandomForest",
-             "version": 1, "is_active": true, "created_at": "2026-12-01T00:33:24.414875Z", "deactivated_at": null}
+             "version": 1, "is_active": true, "created_at": "2026-12-01T00:33:24.414875Z", "deactivated_at": null,
+             "deployed_by": "release-bot", "reason": "better recall on the November data"}
             """;
 
     public static final String PREDICT_REQUEST = """

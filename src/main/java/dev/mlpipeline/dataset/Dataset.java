@@ -45,6 +45,10 @@ public class Dataset {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** Who uploaded it (the request's actor), or null. */
+    @Column(name = "created_by")
+    public String createdBy;
+
     public List<DatasetColumn> columns() {
         return schema.columns();
     }

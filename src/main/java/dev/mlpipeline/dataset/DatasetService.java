@@ -65,8 +65,9 @@ public class DatasetService {
      *     cannot be told, or a declared column type names no column or contradicts a value
      */
     public Uni<Dataset> uploadDataset(Path file, String filename, String name, CsvOptions options) {
+        String createdBy = dev.mlpipeline.security.Actor.currentName();
         return Offload.io(() -> profile(file, options))
-                .flatMap(profile -> Panache.withTransaction(() -> store(file, filename, name, profile)))
+                .flatMap(profile -> Panache.withTransaction(() -> store(file, filename, name, profile, createdBy)))
                 .invoke(d -> LOG.infof("Stored dataset %s (%s, %d rows, %d bytes)", d.id, d.filename, d.rowCount, d.sizeBytes));
     }
 
@@ -89,8 +90,9 @@ public class DatasetService {
                 + config.datasets().maxUploadSize().asLongValue() + " bytes (mlpipeline.datasets.max-upload-size).");
     }
 
-    private Uni<Dataset> store(Path file, String filename, String name, CsvProfile profile) {
+    private Uni<Dataset> store(Path file, String filename, String name, CsvProfile profile, String createdBy) {
         Dataset dataset = new Dataset();
+        dataset.createdBy = createdBy;
         dataset.id = Ids.next("ds");
         dataset.filename = filename;
         dataset.name = name;

@@ -45,4 +45,11 @@ public class Deployment {
 
     @Column(name = "deactivated_at")
     public Instant deactivatedAt;
+
+    /** Who deployed it (the request's actor), or null. */
+    @Column(name = "deployed_by")
+    public String deployedBy;
+
+    /** Why, as given to deploy or rollback, or null. */
+    public String reason;
 }

@@ -46,6 +46,37 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
         return find(FETCH + " where d.id = ?1", id).firstResult();
     }
 
+    /** The deployment that was active at {@code at} (its interval [created_at, deactivated_at) holds it), or null. */
+    public Uni<Deployment> findActiveAt(Instant at) {
+        return find(FETCH + " where d.createdAt <= ?1 and (d.deactivatedAt is null or d.deactivatedAt > ?1)"
+                + " order by d.createdAt desc, d.id desc", at).firstResult();
+    }
+
+    /**
+     * What a rollback needs: the active deployment and the job of the latest deployment before it with
+     * another job (null when there is none).
+     */
+    record RollbackTarget(String activeId, String activeJobId, String previousJobId) {
+    }
+
+    /** The rollback target, or null when nothing is active. */
+    Uni<RollbackTarget> findRollbackTarget() {
+        return pool.query("SELECT a.id, a.job_id, (SELECT p.job_id FROM deployment p WHERE p.created_at < a.created_at AND p.job_id <> a.job_id"
+                + " ORDER BY p.created_at DESC, p.id DESC LIMIT 1) AS previous_job_id FROM deployment a WHERE a.is_active").execute()
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row row = rows.iterator().next();
+                    return new RollbackTarget(row.getString("id"), row.getString("job_id"), row.getString("previous_job_id"));
+                });
+    }
+
+    /** Who deploys and why. */
+    record Provenance(String deployedBy, String reason) {
+        static final Provenance NONE = new Provenance(null, null);
+    }
+
     /**
      * What a deploy needs to know of a job.
      *
@@ -90,6 +121,14 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
     record Activation(String id, Instant createdAt) {
     }
 
+    /** The active deployment is no longer the one a rollback started from (a concurrent deploy or rollback). */
+    static final class ActiveChangedException extends dev.mlpipeline.common.ConflictException {
+        ActiveChangedException(String expected) {
+            super("The active deployment changed while rolling back from " + expected
+                    + " (a concurrent deploy, undeploy or rollback); see GET /api/deployments and retry if still wanted.");
+        }
+    }
+
     /**
      * Makes {@code job} the active deployment under the new id {@code id}, in one transaction under
      * the deploy lock: unless the job is already active, the active row is deactivated, the new row
@@ -98,16 +137,37 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
      * happens.
      */
     Uni<Activation> activate(String id, JobKind kind, String jobId, JobVersion job) {
+        return activate(id, kind, jobId, job, Provenance.NONE, null);
+    }
+
+    /**
+     * As {@link #activate(String, JobKind, String, JobVersion)}, recording who and why; with
+     * {@code expectedActiveId} (a rollback), fails with {@link ActiveChangedException} unless that
+     * deployment is still the active one once the lock is held.
+     */
+    Uni<Activation> activate(String id, JobKind kind, String jobId, JobVersion job, Provenance provenance, String expectedActiveId) {
         return pool.withTransaction(conn -> lock(conn)
+                .flatMap(ignored -> expectedActiveId == null ? Uni.createFrom().voidItem()
+                        : conn.query("SELECT id FROM deployment WHERE is_active").execute().invoke(rows -> {
+                            if (rows.size() == 0 || !expectedActiveId.equals(rows.iterator().next().getString(0))) {
+                                throw new ActiveChangedException(expectedActiveId);
+                            }
+                        }).replaceWithVoid())
                 .flatMap(ignored -> activeIdOfJob(conn, jobId))
                 .flatMap(same -> {
                     if (same != null) {
                         return Uni.createFrom().item(new Activation(same, null));
                     }
-                    return conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active").execute()
-                            .flatMap(x -> conn.preparedQuery("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version,"
-                                    + " is_active, created_at) VALUES ($1, $2, $3, $4, $5, $6, true, clock_timestamp()) RETURNING created_at")
-                                    .execute(Tuple.of(id, jobId, kind.wireName(), job.datasetId(), job.modelType(), job.version())))
+                    // One instant ends the old interval and starts the new one: "what served at T" has no gap.
+                    return conn.query("UPDATE deployment SET is_active = false, deactivated_at = clock_timestamp() WHERE is_active"
+                            + " RETURNING deactivated_at").execute()
+                            .flatMap(ended -> conn.preparedQuery("INSERT INTO deployment (id, job_id, source, dataset_id, model_type, version,"
+                                    + " is_active, created_at, deployed_by, reason) VALUES ($1, $2, $3, $4, $5, $6, true,"
+                                    + " coalesce($9, clock_timestamp()), $7, $8) RETURNING created_at")
+                                    .execute(Tuple.tuple().addString(id).addString(jobId).addString(kind.wireName()).addString(job.datasetId())
+                                            .addString(job.modelType()).addInteger(job.version()).addString(provenance.deployedBy())
+                                            .addString(provenance.reason()).addOffsetDateTime(ended.size() == 0 ? null
+                                                    : ended.iterator().next().getOffsetDateTime(0))))
                             .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant())
                             .flatMap(createdAt -> notifyReplicas(conn, id).replaceWith(new Activation(id, createdAt)));
                 }));
@@ -157,7 +217,7 @@ public class DeploymentRepository implements PanacheRepositoryBase<Deployment, S
     Uni<Change> findLatestChange() {
         return pool.query("SELECT id, job_id, source, dataset_id, model_type, version, is_active,"
                 + " greatest(created_at, coalesce(deactivated_at, created_at)) AS changed_at"
-                + " FROM deployment ORDER BY changed_at DESC, id DESC LIMIT 1").execute()
+                + " FROM deployment ORDER BY changed_at DESC, is_active DESC, id DESC LIMIT 1").execute()
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;

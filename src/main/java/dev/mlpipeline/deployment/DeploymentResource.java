@@ -44,8 +44,10 @@ import dev.mlpipeline.deployment.dto.DeploymentResponse;
 import dev.mlpipeline.deployment.dto.DriftResponse;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.deployment.dto.PredictionRow;
+import dev.mlpipeline.deployment.dto.RollbackRequest;
 import dev.mlpipeline.registry.RegistryExamples;
 import dev.mlpipeline.registry.RegistryMetadataService;
+import dev.mlpipeline.security.Actor;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/deployments")
@@ -91,13 +93,57 @@ public class DeploymentResource {
             throw InvalidInputException.forField("job_id", "is required: send {\"job_id\": \"trn_…\"}");
         }
         return deployTarget(request)
-                .flatMap(jobId -> service.deployModel(jobId))
+                .flatMap(jobId -> service.deployModel(jobId, request.reason(), Actor.currentName()))
                 .onFailure(RegistryMetadataService::isArchivedDeployRefusal)
                 .transform(e -> RegistryMetadataService.archivedDeploy("The version"))
                 .map(d -> d.created()
                         ? RestResponse.ResponseBuilder.<DeploymentResponse>created(URI.create("/api/deployments/active"))
                                 .entity(DeploymentResponse.of(d.deployment())).build()
                         : RestResponse.ok(DeploymentResponse.of(d.deployment())));
+    }
+
+    @POST
+    @Path("/rollback")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "rollbackDeployment", summary = "Re-activate the version that was active before the current one",
+            description = "The latest deployment before the active one with another job becomes active again, as a new deployment in the history "
+                    + "(a second rollback therefore goes back again). Same checks, load and dry-run as a deploy; the active deployment stays if they fail. "
+                    + "Send `{}` for no reason.")
+    @APIResponse(responseCode = "201", description = "Rolled back; warm on this replica",
+            headers = @Header(name = "Location", description = "URL of the active deployment", schema = @Schema(type = SchemaType.STRING, format = "uri")),
+            content = @Content(schema = @Schema(implementation = DeploymentResponse.class),
+                    examples = @ExampleObject(name = "titanic", summary = "Rolled back", value = OpenApiExamples.DEPLOYMENT)))
+    @APIResponse(responseCode = "400", description = "reason longer than 1000 characters")
+    @APIResponse(responseCode = "409",
+            description = "Nothing is active, nothing else was deployed before it, its model cannot be loaded, or a concurrent deploy changed the active deployment")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = RollbackRequest.class),
+            examples = @ExampleObject(name = "incident", summary = "With a reason", value = "{\"reason\": \"error rate doubled after the last deploy\"}")))
+    public Uni<RestResponse<DeploymentResponse>> rollbackDeployment(RollbackRequest request) {
+        return service.rollbackDeployment(request == null ? null : request.reason(), Actor.currentName())
+                .map(d -> RestResponse.ResponseBuilder.<DeploymentResponse>created(URI.create("/api/deployments/active"))
+                        .entity(DeploymentResponse.of(d.deployment())).build());
+    }
+
+    @GET
+    @Path("/at")
+    @Operation(operationId = "getDeploymentAt", summary = "The deployment that was serving at an instant",
+            description = "From the history's intervals [created_at, deactivated_at): the question an incident review asks first.")
+    @APIResponse(responseCode = "200", description = "The deployment active at that instant")
+    @APIResponse(responseCode = "400", description = "time missing or not an ISO-8601 instant")
+    @APIResponse(responseCode = "404", description = "Nothing was deployed at that instant")
+    public Uni<DeploymentResponse> getDeploymentAt(@QueryParam("time") @Parameter(required = true,
+            description = "An ISO-8601 instant, e.g. 2026-11-30T12:00:00Z", schema = @Schema(type = SchemaType.STRING, format = "date-time")) String time) {
+        if (time == null || time.isBlank()) {
+            throw InvalidInputException.forField("time", "is required: an ISO-8601 instant such as 2026-11-30T12:00:00Z");
+        }
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.parse(time.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw InvalidInputException.forField("time", "'" + time + "' is not an ISO-8601 instant such as 2026-11-30T12:00:00Z");
+        }
+        return service.getDeploymentAt(at).map(DeploymentResponse::of);
     }
 
     @POST

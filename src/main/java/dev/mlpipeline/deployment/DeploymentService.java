@@ -76,6 +76,58 @@ public class DeploymentService {
      * active. Deploying the job that is already active returns it unchanged.
      */
     public Uni<Deployed> deployModel(String jobId) {
+        return deployModel(jobId, null, null);
+    }
+
+    /**
+     * {@link #deployModel(String)}, recording who deployed ({@code deployedBy}, the request's actor) and why
+     * ({@code reason}, at most 1000 characters, else {@link InvalidInputException}).
+     */
+    public Uni<Deployed> deployModel(String jobId, String reason, String deployedBy) {
+        return deploy(jobId, provenance(reason, deployedBy), null);
+    }
+
+    private static DeploymentRepository.Provenance provenance(String reason, String deployedBy) {
+        String why = reason == null || reason.isBlank() ? null : reason.strip();
+        if (why != null && why.length() > 1000) {
+            throw InvalidInputException.forField("reason", "is " + why.length() + " characters long; at most 1000");
+        }
+        return new DeploymentRepository.Provenance(deployedBy, why);
+    }
+
+    /**
+     * Re-activates the version that was active before the current one: the job of the latest deployment
+     * before the active one with another job (a rollback after a rollback therefore goes back again). It
+     * goes through the same checks, load, verification and dry-run as a deploy; the switch fails with a
+     * {@link ConflictException} if a concurrent deploy, undeploy or rollback changed the active deployment
+     * meanwhile. The history gets a new row, so "what served at T" stays answerable.
+     *
+     * @throws ConflictException (in the Uni) when nothing is active, or nothing else was deployed before it
+     */
+    public Uni<Deployed> rollbackDeployment(String reason, String deployedBy) {
+        DeploymentRepository.Provenance provenance = provenance(reason, deployedBy);
+        return deployments.findRollbackTarget().flatMap(target -> {
+            if (target == null) {
+                return Uni.createFrom().failure(new ConflictException("There is no active deployment to roll back; deploy a model version with"
+                        + " POST /api/deployments/deploy."));
+            }
+            if (target.previousJobId() == null) {
+                return Uni.createFrom().failure(new ConflictException("The active deployment " + target.activeId() + " (job " + target.activeJobId()
+                        + ") has no predecessor with another model version to roll back to; see GET /api/deployments."));
+            }
+            DeploymentRepository.Provenance why = provenance.reason() != null ? provenance
+                    : new DeploymentRepository.Provenance(provenance.deployedBy(), "rollback from " + target.activeId());
+            return deploy(target.previousJobId(), why, target.activeId());
+        });
+    }
+
+    /** The deployment that was serving at {@code at}, or {@link NotFoundException}. */
+    public Uni<Deployment> getDeploymentAt(java.time.Instant at) {
+        return Panache.withSession(() -> deployments.findActiveAt(at))
+                .onItem().ifNull().failWith(() -> new NotFoundException("No deployment was active at " + at + "."));
+    }
+
+    private Uni<Deployed> deploy(String jobId, DeploymentRepository.Provenance provenance, String expectedActiveId) {
         if (jobId == null || jobId.isBlank()) {
             throw InvalidInputException.forField("job_id", "is required: the id of a COMPLETED training (trn_…) or tuning (tun_…) job");
         }
@@ -92,13 +144,14 @@ public class DeploymentService {
                     }
                     return deployments.findActiveIdOfJob(jobId).flatMap(active -> active != null
                             ? reload(active, false)
-                            : loader.load(kind, jobId).flatMap(pipeline -> activate(kind, jobId, job, pipeline)));
+                            : loader.load(kind, jobId).flatMap(pipeline -> activate(kind, jobId, job, pipeline, provenance, expectedActiveId)));
                 }));
     }
 
-    private Uni<Deployed> activate(JobKind kind, String jobId, DeploymentRepository.JobVersion job, FittedPipeline pipeline) {
+    private Uni<Deployed> activate(JobKind kind, String jobId, DeploymentRepository.JobVersion job, FittedPipeline pipeline,
+            DeploymentRepository.Provenance provenance, String expectedActiveId) {
         // A null createdAt: deployed by a concurrent request meanwhile, nothing changed.
-        return deployments.activate(Ids.next("dep"), kind, jobId, job)
+        return deployments.activate(Ids.next("dep"), kind, jobId, job, provenance, expectedActiveId)
                 .invoke(a -> {
                     if (a.createdAt() != null) {
                         cache.install(a.createdAt(), new ModelCache.Warm(a.id(), jobId, kind.wireName(), job.datasetId(),

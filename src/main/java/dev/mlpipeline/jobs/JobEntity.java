@@ -80,6 +80,10 @@ public abstract class JobEntity {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** Who submitted it (the request's actor), or null. */
+    @Column(name = "created_by")
+    public String createdBy;
+
     @Column(name = "started_at")
     public Instant startedAt;
 

@@ -85,6 +85,7 @@ public class TrainingJobService {
         job.status = JobStatus.PENDING;
         job.progress = 0;
         job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        job.createdBy = dev.mlpipeline.security.Actor.currentName();
     }
 
     /** The job, or {@link NotFoundException}. */

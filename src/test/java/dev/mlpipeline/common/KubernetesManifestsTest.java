@@ -230,6 +230,13 @@ class KubernetesManifestsTest {
         assertEquals(withoutDockerHub(readmeImage()), withoutDockerHub(container.path("image").asText()), name + ": image");
         assertTrue(StreamSupport.stream(container.path("envFrom").spliterator(), false)
                 .anyMatch(e -> "model-registry-db".equals(e.path("secretRef").path("name").asText())), name + ": datasource Secret");
+        // The bootstrap admin token (issue 12) from its own Secret, never a literal value.
+        JsonNode bootstrap = StreamSupport.stream(container.path("env").spliterator(), false)
+                .filter(e -> "MLPIPELINE_SECURITY_BOOTSTRAP_TOKEN".equals(e.path("name").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError(name + ": MLPIPELINE_SECURITY_BOOTSTRAP_TOKEN"));
+        assertTrue(bootstrap.path("value").isMissingNode(), name + ": the bootstrap token is not a literal");
+        assertEquals("model-registry-security", bootstrap.path("valueFrom").path("secretKeyRef").path("name").asText(), name + ": bootstrap Secret");
+        assertEquals("bootstrap-token", bootstrap.path("valueFrom").path("secretKeyRef").path("key").asText(), name + ": bootstrap Secret key");
     }
 
     /** A PodDisruptionBudget and a CPU HorizontalPodAutoscaler for this Deployment. */

@@ -123,7 +123,7 @@ class OpenApiSchemaTest {
                 }
             }
         }
-        assertEquals(5, created, "201/202 responses: upload, train, tune, deploy, batch prediction");
+        assertEquals(7, created, "201/202 responses: upload, train, tune, deploy, batch prediction, rollback, createToken");
         assertFalse(doc.getList("servers").isEmpty(), "servers");
     }
 

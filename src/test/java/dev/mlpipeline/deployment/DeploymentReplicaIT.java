@@ -33,14 +33,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Two replicas of the packaged service on one PostgreSQL: a deploy on one is served by the other
  * (LISTEN/NOTIFY); readiness waits for the active model during a bounded warm-up only, so that a
- * model that cannot load is reported but never takes the API out of service. Runs in {@code verify},
- * after the jar is built.
+ * model that cannot load is reported but never takes the API out of service; a token revoked or
+ * expired on one is refused by the other within 2 s. The replicas run as in prod, security on, with
+ * {@code MLPIPELINE_SECURITY_BOOTSTRAP_TOKEN}: every call sends it, and calls without it get 401.
+ * Runs in {@code verify}, after the jar is built.
  */
 class DeploymentReplicaIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The replicas' bootstrap (admin) token. */
+    private static final String BOOTSTRAP = "replica-it-bootstrap-0123456789abcdef0123456789";
     private static EmbeddedPostgres postgres;
     private static final List<Process> replicas = new ArrayList<>();
     private static String a;
@@ -90,12 +94,21 @@ class DeploymentReplicaIT {
         env.put("MLPIPELINE_DEPLOYMENTS_RECHECK_INTERVAL", "30s"); // so the test sees NOTIFY at work, not the re-check
         env.put("MLPIPELINE_DEPLOYMENTS_WARM_UP_TIMEOUT", warmUp.toSeconds() + "s");
         env.put("HOSTNAME", name);
+        env.put("MLPIPELINE_SECURITY_BOOTSTRAP_TOKEN", BOOTSTRAP);
         replicas.add(builder.start());
         System.out.println(name + " on port " + port + ", log " + log);
         return "http://localhost:" + port;
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return send(request, BOOTSTRAP);
+    }
+
+    /** Sends with {@code Authorization: Bearer token}; none when {@code token} is null. */
+    private static HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -174,6 +187,36 @@ class DeploymentReplicaIT {
             long millis = (System.nanoTime() - start) / 1_000_000;
             System.out.println("Replica B served " + deploymentId + " " + millis + " ms after the deploy on A");
             assertEquals(200, get(b + "/q/health/ready").statusCode());
+        }
+    }
+
+    @Test
+    void aRevokedOrExpiredTokenIsRefusedByTheOtherReplicaWithinTwoSeconds() throws Exception {
+        for (String base : List.of(a, b)) {
+            var anonymous = send(HttpRequest.newBuilder(URI.create(base + "/api/datasets")).GET(), null);
+            assertEquals(401, anonymous.statusCode(), anonymous.body());
+            assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        }
+        for (String how : List.of("revoked", "expired")) {
+            var created = postJson(a + "/api/tokens", "{\"name\":\"" + how + "-viewer\",\"roles\":[\"viewer\"]}");
+            assertEquals(201, created.statusCode(), created.body());
+            String token = (String) json(created).get("token");
+            String id = (String) json(created).get("id");
+            assertEquals(200, send(HttpRequest.newBuilder(URI.create(b + "/api/datasets")).GET(), token).statusCode());
+            long start = System.nanoTime();
+            if (how.equals("revoked")) {
+                assertEquals(204, send(HttpRequest.newBuilder(URI.create(a + "/api/tokens/" + id)).DELETE()).statusCode());
+            } else {
+                try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+                        Statement s = c.createStatement()) {
+                    s.execute("UPDATE api_token SET expires_at = clock_timestamp() WHERE id = '" + id + "'");
+                }
+            }
+            await(how + " token refused by B").atMost(Duration.ofSeconds(2)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                    .until(() -> send(HttpRequest.newBuilder(URI.create(b + "/api/datasets")).GET(), token).statusCode() == 401);
+            System.out.println("Replica B refused the " + how + " token " + (System.nanoTime() - start) / 1_000_000 + " ms after it was " + how + " on A");
+            var refused = send(HttpRequest.newBuilder(URI.create(b + "/api/datasets")).GET(), token);
+            assertTrue(refused.body().contains(how), refused.body());
         }
     }
 

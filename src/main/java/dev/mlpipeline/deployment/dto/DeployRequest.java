@@ -12,5 +12,13 @@ public record DeployRequest(
         @Schema(description = "With dataset_id and version or alias: the model type of the version", examples = "RandomForest") String modelType,
         @Schema(description = "With model_type and version or alias: the dataset of the version", examples = "ds_01m8qg9z4qdcxqa41renz0fdvb") String datasetId,
         @Schema(description = "With model_type and dataset_id: the version number", minimum = "1", examples = "1") Integer version,
-        @Schema(description = "With model_type and dataset_id: an alias of the (dataset, model type)", examples = "champion") String alias) {
+        @Schema(description = "With model_type and dataset_id: an alias of the (dataset, model type)", examples = "champion") String alias,
+        @Schema(description = "Why (kept in the deployment history); at most 1000 characters", nullable = true,
+                examples = "better recall on the November data") String reason) {
+
+    /** A deploy of a job without a reason. */
+    public DeployRequest(String jobId) {
+        this(jobId, null, null, null, null, null);
+    }
+
 }

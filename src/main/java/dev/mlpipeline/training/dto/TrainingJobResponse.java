@@ -35,7 +35,8 @@ public record TrainingJobResponse(
         Instant createdAt,
         @Schema(nullable = true) Instant startedAt,
         @Schema(nullable = true) Instant completedAt,
-        @Schema(description = "completed_at - started_at", nullable = true) Long durationMs) {
+        @Schema(description = "completed_at - started_at", nullable = true) Long durationMs,
+        @Schema(description = "Who submitted it (token name or OIDC name); null without credentials", nullable = true) String createdBy) {
 
     @Schema(name = "ArtifactSummary")
     public record ArtifactSummary(String sha256, long sizeBytes) {
@@ -51,6 +52,6 @@ public record TrainingJobResponse(
                 j.targetColumn, List.of(j.featureColumns), j.hyperparameters, j.preprocessing, j.testSize, j.randomSeed,
                 j.status, j.progress, j.metrics, j.version, j.error,
                 j.artifact == null ? null : new ArtifactSummary(j.artifact.sha256, j.artifact.sizeBytes),
-                j.createdAt, j.startedAt, j.completedAt, j.durationMs());
+                j.createdAt, j.startedAt, j.completedAt, j.durationMs(), j.createdBy);
     }
 }
