@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
@@ -65,9 +66,7 @@ public class DatasetPages {
     static class Templates {
         static native TemplateInstance datasets(List<Row> datasets);
 
-        static native TemplateInstance dataset(Detail detail);
-
-        static native TemplateInstance datasetDelete(DatasetResponse d);
+        static native TemplateInstance dataset(Detail detail, boolean confirmDelete);
     }
 
     @ServerExceptionMapper
@@ -76,7 +75,7 @@ public class DatasetPages {
     }
 
     @GET
-    public Uni<TemplateInstance> datasets() {
+    public Uni<TemplateInstance> listDatasets() {
         return service.listDatasets().map(list -> Templates.datasets(list.stream()
                 .map(d -> new Row(d.id, d.name, d.filename, d.rowCount, d.columnCount, Views.bytes(d.sizeBytes),
                         Views.time(d.createdAt)))
@@ -86,7 +85,7 @@ public class DatasetPages {
     /** Stores the upload as {@code POST /api/datasets} does, then sends the browser to the new dataset's page. */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    public Uni<RestResponse<Object>> upload(@RestForm("file") FileUpload file, @RestForm("name") String name,
+    public Uni<RestResponse<Object>> uploadDataset(@RestForm("file") FileUpload file, @RestForm("name") String name,
             @RestForm("delimiter") String delimiter, @RestForm("na_values") String naValues) {
         return Uni.createFrom().deferred(() -> api.uploadDataset(file, name, Views.blankToNull(delimiter),
                 Views.blankToNull(naValues), null))
@@ -94,11 +93,13 @@ public class DatasetPages {
                         .header("HX-Redirect", "/console/datasets/" + created.getEntity().id()).build());
     }
 
+    /** One dataset; with {@code delete=confirm}, the question whether to delete it first. */
     @GET
     @Path("/{id}")
-    public Uni<TemplateInstance> dataset(@PathParam("id") String id) {
+    public Uni<TemplateInstance> getDataset(@PathParam("id") String id, @QueryParam("delete") String delete) {
         return service.getDataset(id).map(DatasetResponse::of)
-                .flatMap(d -> service.previewDataset(id, PREVIEW_ROWS).map(p -> Templates.dataset(detail(d, p))));
+                .flatMap(d -> service.previewDataset(id, PREVIEW_ROWS)
+                        .map(p -> Templates.dataset(detail(d, p), "confirm".equals(delete))));
     }
 
     static Detail detail(DatasetResponse d, DatasetPreviewResponse p) {
@@ -119,16 +120,10 @@ public class DatasetPages {
         return new Detail(d, Views.bytes(d.sizeBytes()), Views.time(d.createdAt()), columns, p.columns(), rows);
     }
 
-    @GET
-    @Path("/{id}/delete")
-    public Uni<TemplateInstance> confirmDelete(@PathParam("id") String id) {
-        return service.getDataset(id).map(d -> Templates.datasetDelete(DatasetResponse.of(d)));
-    }
-
     /** Deletes as {@code DELETE /api/datasets/{id}} does (409 while a job or deployment uses it). */
     @POST
     @Path("/{id}/delete")
-    public Uni<RestResponse<Object>> delete(@PathParam("id") String id) {
+    public Uni<RestResponse<Object>> deleteDataset(@PathParam("id") String id) {
         return service.deleteDataset(id)
                 .map(ignored -> RestResponse.ResponseBuilder.ok().header("HX-Redirect", "/console/datasets").build());
     }

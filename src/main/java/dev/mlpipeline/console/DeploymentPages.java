@@ -103,7 +103,7 @@ public class DeploymentPages {
 
     @GET
     @Path("/deployments")
-    public Uni<TemplateInstance> deployments() {
+    public Uni<TemplateInstance> listDeployments() {
         return deployments.listDeployments(HISTORY).map(list -> {
             List<Item> history = list.stream().map(DeploymentResponse::of).map(DeploymentPages::item).toList();
             Item active = history.stream().filter(Item::active).findFirst().orElse(null);
@@ -115,7 +115,7 @@ public class DeploymentPages {
     @POST
     @Path("/deployments")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<TemplateInstance> deploy(@RestForm("job_id") String jobId) {
+    public Uni<TemplateInstance> deployModel(@RestForm("job_id") String jobId) {
         return Uni.createFrom().deferred(() -> deployments.deployModel(Views.blankToNull(jobId)))
                 .map(d -> DeploymentResponse.of(d.deployment()))
                 .map(d -> Templates.deployments$message((d.version() > 0 ? d.modelType() + " v" + d.version() : d.jobId())
@@ -125,14 +125,14 @@ public class DeploymentPages {
     /** Undeploys as {@code DELETE /api/deployments/active} does. */
     @POST
     @Path("/deployments/undeploy")
-    public Uni<RestResponse<Object>> undeploy() {
+    public Uni<RestResponse<Object>> undeployModel() {
         return deployments.undeploy()
                 .map(ignored -> RestResponse.ResponseBuilder.ok().header("HX-Redirect", "/console/deployments").build());
     }
 
     @GET
     @Path("/predict")
-    public Uni<TemplateInstance> predictForm() {
+    public Uni<TemplateInstance> getActiveDeployment() {
         return deployments.getActiveDeployment().map(DeploymentResponse::of)
                 .flatMap(d -> schemas.getModelVersionSchema(d.modelType(), d.version(), d.datasetId())
                         .map(s -> predictView(item(d), s)))

@@ -102,16 +102,11 @@ public class JobPages {
         return ConsoleErrors.render(e, headers, uri);
     }
 
+    /** The train or tune form, generated from the catalog as {@code GET /api/model-types} lists it. */
     @GET
-    @Path("/train")
-    public Uni<TemplateInstance> trainForm(@Context UriInfo uri) {
-        return form("train", single(uri.getQueryParameters()), Views.Problem.none()).map(Templates::jobForm);
-    }
-
-    @GET
-    @Path("/tune")
-    public Uni<TemplateInstance> tuneForm(@Context UriInfo uri) {
-        return form("tune", single(uri.getQueryParameters()), Views.Problem.none()).map(Templates::jobForm);
+    @Path("/{kind: train|tune}")
+    public Uni<TemplateInstance> listModelTypes(@PathParam("kind") String kind, @Context UriInfo uri) {
+        return form(kind, single(uri.getQueryParameters()), Views.Problem.none()).map(Templates::jobForm);
     }
 
     private Uni<JobForms.Form> form(String kind, Map<String, String> values, Views.Problem problem) {
@@ -123,7 +118,7 @@ public class JobPages {
     @POST
     @Path("/train")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<RestResponse<TemplateInstance>> train(MultivaluedMap<String, String> form) {
+    public Uni<RestResponse<TemplateInstance>> createTrainingJob(MultivaluedMap<String, String> form) {
         Map<String, String> values = single(form);
         return Uni.createFrom().deferred(() -> {
             ModelTypeResponse type = type(values.get("model_type"));
@@ -139,7 +134,7 @@ public class JobPages {
     @POST
     @Path("/tune")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<RestResponse<TemplateInstance>> tune(MultivaluedMap<String, String> form) {
+    public Uni<RestResponse<TemplateInstance>> createTuningJob(MultivaluedMap<String, String> form) {
         Map<String, String> values = single(form);
         return Uni.createFrom().deferred(() -> {
             ModelTypeResponse type = type(values.get("model_type"));
@@ -191,7 +186,7 @@ public class JobPages {
 
     @GET
     @Path("/jobs")
-    public Uni<TemplateInstance> jobs() {
+    public Uni<TemplateInstance> listTrainingJobs() {
         return recentJobs().map(Templates::jobs);
     }
 
@@ -216,7 +211,7 @@ public class JobPages {
         String href = j.version == null ? null : RegistryPage.versionHref(j.modelType, j.version, j.dataset.id);
         return new JobRow(j.id, tuningJob ? "tuning" : "training", j.dataset.name, j.modelType, j.status.name(),
                 j.status.name().toLowerCase(java.util.Locale.ROOT), percent, active, j.error, href, j.version,
-                Views.time(j.createdAt), "/console/jobs/" + j.id + "/cancel");
+                Views.time(j.createdAt), "/console/jobs/" + (tuningJob ? "tuning/" : "training/") + j.id + "/cancel");
     }
 
     /**
@@ -228,7 +223,7 @@ public class JobPages {
     @GET
     @Path("/jobs/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> events(@Context Sse sse) {
+    public Multi<OutboundSseEvent> listTrainingJobs(@Context Sse sse) {
         io.vertx.core.Context context = Vertx.currentContext();
         Map<String, String> sent = new LinkedHashMap<>();
         boolean[] first = { true };
@@ -257,13 +252,17 @@ public class JobPages {
                 });
     }
 
-    /** Cancels as {@code POST /api/{training|tuning}/jobs/{id}/cancel} does; the row follows through the event stream. */
+    /** Cancels as {@code POST /api/training/jobs/{id}/cancel} does; the row follows through the event stream. */
     @POST
-    @Path("/jobs/{id}/cancel")
-    public Uni<TemplateInstance> cancel(@PathParam("id") String id) {
-        Uni<String> status = id.startsWith("tun_")
-                ? tuning.cancelTuningJob(id).map(t -> t.job().status().name())
-                : training.cancelTrainingJob(id).map(j -> j.status.name());
-        return status.map(s -> Templates.jobs$message("Job " + id + " is " + s + "."));
+    @Path("/jobs/training/{id}/cancel")
+    public Uni<TemplateInstance> cancelTrainingJob(@PathParam("id") String id) {
+        return training.cancelTrainingJob(id).map(j -> Templates.jobs$message("Job " + id + " is " + j.status + "."));
+    }
+
+    /** Cancels as {@code POST /api/tuning/jobs/{id}/cancel} does. */
+    @POST
+    @Path("/jobs/tuning/{id}/cancel")
+    public Uni<TemplateInstance> cancelTuningJob(@PathParam("id") String id) {
+        return tuning.cancelTuningJob(id).map(t -> Templates.jobs$message("Job " + id + " is " + t.job().status() + "."));
     }
 }

@@ -89,7 +89,7 @@ public class RegistryPage {
     }
 
     @GET
-    public Uni<TemplateInstance> registry(@QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
+    public Uni<TemplateInstance> listModels(@QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
             @QueryParam("source") String source, @QueryParam("cursor") String cursor) {
         String ds = Views.blankToNull(datasetId);
         String type = Views.blankToNull(modelType);

@@ -63,7 +63,7 @@ public class VersionPage {
 
     @GET
     @Path("/{model_type}/versions/{version}")
-    public Uni<TemplateInstance> version(@PathParam("model_type") String modelType, @PathParam("version") int version,
+    public Uni<TemplateInstance> getModelVersion(@PathParam("model_type") String modelType, @PathParam("version") int version,
             @QueryParam("dataset_id") String datasetId) {
         return registry.getModelVersion(modelType, version, Views.blankToNull(datasetId))
                 .flatMap(v -> "tuning".equals(v.source())

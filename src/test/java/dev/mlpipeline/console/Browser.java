@@ -37,6 +37,7 @@ final class Browser implements AutoCloseable {
         this.driver = driver;
         this.profile = profile;
         this.wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+        this.wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Skips the calling test (or fails it under CI=true) when Chromium or ChromeDriver is not installed. */

@@ -63,9 +63,9 @@ class ConsoleBrowserTest {
             // the train form, generated from the model catalog
             d.findElement(By.linkText("Train on this dataset")).click();
             b.wait.until(ExpectedConditions.urlContains("/console/train"));
-            new Select(d.findElement(By.id("model_type"))).selectByValue("RandomForest");
+            choose(d, "model_type", "RandomForest");
             b.wait.until(ExpectedConditions.presenceOfElementLocated(By.id("hp-n_trees")));
-            new Select(d.findElement(By.id("target_column"))).selectByValue("Survived");
+            choose(d, "target_column", "Survived");
             b.wait.until(driver -> "Survived".equals(new Select(driver.findElement(By.id("target_column")))
                     .getFirstSelectedOption().getAttribute("value"))
                     && driver.findElements(By.cssSelector("input[name=feature_columns][value=Survived]")).isEmpty());
@@ -78,13 +78,14 @@ class ConsoleBrowserTest {
             // the jobs page: progress pushed by the server until 100 %
             b.wait.until(ExpectedConditions.urlContains("/console/jobs"));
             String jobId = d.getCurrentUrl().substring(d.getCurrentUrl().indexOf("#job-") + 5);
-            String statusAtLoad = d.findElement(By.cssSelector("#job-" + jobId + " .status")).getText();
-            new WebDriverWait(d, ApiFixtures.JOB_DEADLINE).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                    .until(driver -> {
-                        WebElement row = driver.findElement(By.id("job-" + jobId));
-                        return row.findElement(By.cssSelector(".percent")).getText().equals("100 %")
-                                && row.findElement(By.cssSelector(".status")).getText().equals("COMPLETED");
-                    });
+            // read with one script each time: the server replaces the row while the test reads it
+            String rowState = "var r = document.getElementById('job-" + jobId + "'); "
+                    + "return r ? r.querySelector('.status').textContent + ' ' + r.querySelector('.percent').textContent : '';";
+            var js = (org.openqa.selenium.JavascriptExecutor) d;
+            String statusAtLoad = (String) js.executeScript(rowState);
+            js.executeScript("window.consoleTestMarker = true;");
+            new WebDriverWait(d, ApiFixtures.JOB_DEADLINE).until(driver -> "COMPLETED 100 %".equals(js.executeScript(rowState)));
+            assertEquals(Boolean.TRUE, js.executeScript("return window.consoleTestMarker === true;"), "the page was not reloaded");
             System.out.println("Job " + jobId + " was " + statusAtLoad + " when the jobs page loaded; the page was never reloaded.");
             b.screenshot("04-jobs");
 
@@ -137,6 +138,18 @@ class ConsoleBrowserTest {
             d.get(url("/console/tune?dataset_id=" + datasetId + "&model_type=GradientBoosting&target_column=Survived"));
             assertTrue(d.findElement(By.id("search-n_trees")).isDisplayed());
             b.screenshot("09-tune");
+        }
+    }
+
+    /**
+     * Picks an option as a user does. The change makes htmx replace the form with the server's new
+     * one, which can happen before Selenium has finished checking its click: the old element is then gone.
+     */
+    static void choose(org.openqa.selenium.WebDriver d, String selectId, String value) {
+        try {
+            new Select(d.findElement(By.id(selectId))).selectByValue(value);
+        } catch (org.openqa.selenium.StaleElementReferenceException replacedAlready) {
+            // the option was chosen; the form it was in has been re-rendered
         }
     }
 
