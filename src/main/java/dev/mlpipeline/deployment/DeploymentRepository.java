@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class DeploymentRepository implements PanacheRepositoryBase<Deployment, String> {
 
     /** Key of the transaction-scoped advisory lock that serializes deploys and undeploys. */
-    static final long DEPLOY_LOCK = 0x6d6c_7069_7065_6c31L;
+    public static final long DEPLOY_LOCK = 0x6d6c_7069_7065_6c31L;
     /** The LISTEN/NOTIFY channel that tells other replicas the active deployment changed. */
     static final String CHANNEL = "mlpipeline_deployments";
 

@@ -1,6 +1,7 @@
 package dev.mlpipeline.deployment;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
+import dev.mlpipeline.common.DomainException.FieldError;
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.JsonText;
 import dev.mlpipeline.common.OpenApiExamples;
@@ -41,6 +43,8 @@ import dev.mlpipeline.deployment.dto.DeployRequest;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.deployment.dto.PredictionRow;
+import dev.mlpipeline.registry.RegistryExamples;
+import dev.mlpipeline.registry.RegistryMetadataService;
 import io.smallrye.mutiny.Uni;
 
 @Path("/api/deployments")
@@ -51,11 +55,17 @@ public class DeploymentResource {
     @Inject
     DeploymentService service;
 
+    @Inject
+    RegistryMetadataService registry;
+
     @POST
     @Path("/deploy")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(operationId = "deployModel", summary = "Make a completed job's model version the active deployment",
-            description = "Loads and dry-runs the model before switching; the previous deployment stays active if that fails. Deploying the active version again returns it (200).")
+            description = "Loads and dry-runs the model before switching; the previous deployment stays active if that fails. Deploying the active version again returns it (200). "
+                    + "The version is named in exactly one of three ways: {\"job_id\"}; {\"model_type\", \"dataset_id\", \"version\"}; "
+                    + "{\"model_type\", \"dataset_id\", \"alias\"} (an alias of PUT /api/registry/models/{model_type}/aliases/{alias}). "
+                    + "Archived versions cannot be deployed (409).")
     @APIResponse(responseCode = "201", description = "Deployed and warm on this replica",
             headers = @Header(name = "Location", description = "URL of the active deployment", schema = @Schema(type = SchemaType.STRING, format = "uri")),
             content = @Content(schema = @Schema(implementation = DeploymentResponse.class),
@@ -63,20 +73,27 @@ public class DeploymentResource {
     @APIResponse(responseCode = "200", description = "Already the active deployment",
             content = @Content(schema = @Schema(implementation = DeploymentResponse.class),
                     examples = @ExampleObject(name = "titanic", summary = "Already active", value = OpenApiExamples.DEPLOYMENT)))
-    @APIResponse(responseCode = "400", description = "job_id missing")
-    @APIResponse(responseCode = "404", description = "No such job")
-    @APIResponse(responseCode = "409", description = "The job is not COMPLETED, or its model cannot be loaded")
+    @APIResponse(responseCode = "400", description = "Not exactly one of the three forms (the errors name the fields to fix)")
+    @APIResponse(responseCode = "404", description = "No such job, model type, version or alias")
+    @APIResponse(responseCode = "409", description = "The job is not COMPLETED, its version is archived, or its model cannot be loaded")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = DeployRequest.class),
-            examples = @ExampleObject(name = "titanic", summary = "The random forest on samples/titanic.csv", value = OpenApiExamples.DEPLOY_REQUEST)))
+            examples = { @ExampleObject(name = "titanic", summary = "The random forest on samples/titanic.csv",
+                    value = OpenApiExamples.DEPLOY_REQUEST), @ExampleObject(name = "by_version", summary = "Version 1 of the forest on the titanic dataset",
+                            value = RegistryExamples.DEPLOY_BY_VERSION), @ExampleObject(name = "by_alias", summary = "The version aliased champion",
+                                    value = RegistryExamples.DEPLOY_BY_ALIAS) }))
     public Uni<RestResponse<DeploymentResponse>> deployModel(DeployRequest request) {
         if (request == null) {
             throw InvalidInputException.forField("job_id", "is required: send {\"job_id\": \"trn_…\"}");
         }
-        return service.deployModel(request.jobId()).map(d -> d.created()
-                ? RestResponse.ResponseBuilder.<DeploymentResponse>created(URI.create("/api/deployments/active"))
-                        .entity(DeploymentResponse.of(d.deployment())).build()
-                : RestResponse.ok(DeploymentResponse.of(d.deployment())));
+        return deployTarget(request)
+                .flatMap(jobId -> service.deployModel(jobId))
+                .onFailure(RegistryMetadataService::isArchivedDeployRefusal)
+                .transform(e -> RegistryMetadataService.archivedDeploy("The version"))
+                .map(d -> d.created()
+                        ? RestResponse.ResponseBuilder.<DeploymentResponse>created(URI.create("/api/deployments/active"))
+                                .entity(DeploymentResponse.of(d.deployment())).build()
+                        : RestResponse.ok(DeploymentResponse.of(d.deployment())));
     }
 
     @POST
@@ -118,6 +135,59 @@ public class DeploymentResource {
             .registerModule(JsonText.module())
             .readerFor(new TypeReference<List<Map<String, Object>>>() {
             });
+
+    /**
+     * The job id of the request, in any of its three forms ({@code job_id}; model_type + dataset_id +
+     * version; model_type + dataset_id + alias), resolved through the registry, which also refuses an
+     * archived version (409).
+     *
+     * @throws InvalidInputException unless exactly one form is complete, naming the fields to fix
+     */
+    private Uni<String> deployTarget(DeployRequest r) {
+        String jobId = blankToNull(r.jobId());
+        String modelType = blankToNull(r.modelType());
+        String datasetId = blankToNull(r.datasetId());
+        String alias = blankToNull(r.alias());
+        Integer version = r.version();
+        boolean byRegistry = modelType != null || datasetId != null || version != null || alias != null;
+        List<FieldError> errors = new ArrayList<>();
+        if (jobId != null && byRegistry) {
+            for (var field : List.of(Map.entry("model_type", modelType != null), Map.entry("dataset_id", datasetId != null),
+                    Map.entry("version", version != null), Map.entry("alias", alias != null))) {
+                if (field.getValue()) {
+                    errors.add(new FieldError(field.getKey(), "cannot be combined with job_id"));
+                }
+            }
+        } else if (byRegistry) {
+            if (modelType == null) {
+                errors.add(new FieldError("model_type", "is required with dataset_id and version or alias"));
+            }
+            if (datasetId == null) {
+                errors.add(new FieldError("dataset_id", "is required with model_type and version or alias"));
+            }
+            if (version != null && alias != null) {
+                errors.add(new FieldError("alias", "cannot be combined with version: name the version one way"));
+            } else if (version == null && alias == null) {
+                errors.add(new FieldError("version", "or alias is required with model_type and dataset_id"));
+            } else if (version != null && version < 1) {
+                errors.add(new FieldError("version", "must be a positive version number, got " + version));
+            }
+        } else if (jobId == null) {
+            throw InvalidInputException.forField("job_id", "is required: the id of a COMPLETED training (trn_…) or tuning (tun_…) "
+                    + "job; or send {\"model_type\", \"dataset_id\", \"version\"} or {\"model_type\", \"dataset_id\", \"alias\"}");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException("Send exactly one of {\"job_id\"}, {\"model_type\", \"dataset_id\", \"version\"} or "
+                    + "{\"model_type\", \"dataset_id\", \"alias\"}: " + errors.stream().map(e -> e.field() + " " + e.message())
+                            .collect(java.util.stream.Collectors.joining("; ")),
+                    errors);
+        }
+        return registry.resolveDeployTarget(jobId, modelType, datasetId, version, alias);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
 
     @GET
     @Path("/")

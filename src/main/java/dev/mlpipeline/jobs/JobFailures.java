@@ -6,13 +6,13 @@ import dev.mlpipeline.pipeline.ArtifactIntegrityException;
 import dev.mlpipeline.pipeline.ModelUnavailableException;
 import dev.mlpipeline.pipeline.PipelineValidationException;
 
-/** Turns a failure of a running job into the {@code error} text its users read. */
-final class JobFailures {
+/** Turns a failure of a running job (or of one of a tuning job's trials) into the {@code error} text its users read. */
+public final class JobFailures {
 
     private JobFailures() {
     }
 
-    static String describe(Throwable failure) {
+    public static String describe(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof PipelineValidationException e) {
             return e.field() == null ? e.getMessage() : e.field() + ": " + e.getMessage();
@@ -28,7 +28,8 @@ final class JobFailures {
                 + ". The service log has the details; if it happens again, report it with the job id.";
     }
 
-    static boolean isUnexpected(Throwable failure) {
+    /** True for a failure that is a bug or a resource problem rather than bad input: it is logged with its trace. */
+    public static boolean isUnexpected(Throwable failure) {
         Throwable t = unwrap(failure);
         return !(t instanceof PipelineValidationException || t instanceof ModelUnavailableException || t instanceof DomainException);
     }

@@ -63,6 +63,9 @@ public class JobScheduler {
     @Inject
     Instance<JobHandler> handlerBeans;
 
+    @Inject
+    Instance<WorkItemSource> itemSources;
+
     private final DatabaseLink link = new DatabaseLink();
     private final AtomicBoolean beating = new AtomicBoolean();
     @Inject
@@ -162,10 +165,18 @@ public class JobScheduler {
         }
     }
 
-    /** Claims jobs, alternating kinds, until the workers are busy or the queue is empty. */
+    /**
+     * Claims jobs, alternating kinds, until the workers are busy or the queue is empty; then work items
+     * ({@link WorkItemSource}) while workers are still free.
+     */
     private Uni<Void> claimWhileFree(int idleKinds) {
-        if (stopped || running.get() >= workers.size() || idleKinds >= JobKind.values().length) {
+        if (stopped || running.get() >= workers.size()) {
             return Uni.createFrom().voidItem();
+        }
+        if (idleKinds >= JobKind.values().length) {
+            return Multi.createFrom().iterable(itemSources.stream().toList())
+                    .onItem().transformToUniAndConcatenate(this::claimItemsWhileFree)
+                    .collect().last().replaceWithVoid();
         }
         JobKind kind = nextKind();
         return queue.claimNext(kind, owner).invoke(ignored -> reached()).flatMap(claimed -> {
@@ -174,6 +185,27 @@ public class JobScheduler {
             }
             launch(kind, claimed.get());
             return claimWhileFree(0);
+        });
+    }
+
+    /** Claims items of one source until the workers are busy or the source has none. */
+    private Uni<Void> claimItemsWhileFree(WorkItemSource source) {
+        if (stopped || running.get() >= workers.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        return source.claimNext(owner).invoke(ignored -> reached()).flatMap(claimed -> {
+            if (claimed.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            running.incrementAndGet();
+            claimed.get()
+                    .onTermination().invoke(() -> {
+                        running.decrementAndGet();
+                        vertx.runOnContext(ignored -> poll());
+                    })
+                    .subscribe().with(ignored -> {
+                    }, failure -> LOG.error("A work item ended with a failure it did not record", failure));
+            return claimItemsWhileFree(source);
         });
     }
 

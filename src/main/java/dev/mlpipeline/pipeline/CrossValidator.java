@@ -216,6 +216,23 @@ public final class CrossValidator {
     static double[] crossValidate(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds,
             String scoring, CancellationToken cancel, FoldObserver observer) {
         CancellationToken ct = cancel == null ? CancellationToken.NONE : cancel;
+        Folds f = folds(table, types, spec, folds, scoring);
+        double[] scores = new double[folds];
+        for (int k = 0; k < folds; k++) {
+            if (ct.isCancelled()) throw new TrainingCancelledException();
+            FittedPipeline pipeline = Trainer.fit(f.prepared(), f.fit()[k], spec.randomSeed(), ProgressListener.NONE, ct);
+            scores[k] = Trainer.score(f.prepared(), pipeline, f.validation()[k], scoring);
+            if (observer != null) observer.onFold(f.prepared(), k, f.fit()[k], f.validation()[k], pipeline, scores[k]);
+        }
+        if (ct.isCancelled()) throw new TrainingCancelledException();
+        return scores;
+    }
+
+    /** The prepared request and, per fold, the rows its pipeline is fitted on and those it is scored on. */
+    private record Folds(Trainer.Prepared prepared, int[][] fit, int[][] validation) {
+    }
+
+    private static Folds folds(Table table, Map<String, ColumnType> types, TrainingSpec spec, int folds, String scoring) {
         checkFoldRange(folds);
         Trainer.Prepared p = Trainer.prepare(table, types, spec);
         Metrics.checkScoring(scoring, p.task());
@@ -232,27 +249,119 @@ public final class CrossValidator {
         } else {
             validation = kFold(train.length, folds, spec.randomSeed());
         }
-
-        double[] scores = new double[folds];
+        int[][] fitRows = new int[folds][];
+        int[][] valRows = new int[folds][];
         for (int f = 0; f < folds; f++) {
-            if (ct.isCancelled()) throw new TrainingCancelledException();
             boolean[] inValidation = new boolean[train.length];
             for (int pos : validation[f]) inValidation[pos] = true;
-            int[] fitRows = new int[train.length - validation[f].length];
-            int[] valRows = new int[validation[f].length];
+            fitRows[f] = new int[train.length - validation[f].length];
+            valRows[f] = new int[validation[f].length];
             int a = 0;
             int b = 0;
             // Positions in split order, so the fold-train rows keep the training split's (seeded) order.
             for (int pos = 0; pos < train.length; pos++) {
-                if (inValidation[pos]) valRows[b++] = train[pos];
+                if (inValidation[pos]) valRows[f][b++] = train[pos];
                 else
-                    fitRows[a++] = train[pos];
+                    fitRows[f][a++] = train[pos];
             }
-            FittedPipeline pipeline = Trainer.fit(p, fitRows, spec.randomSeed(), ProgressListener.NONE, ct);
-            scores[f] = Trainer.score(p, pipeline, valRows, scoring);
-            if (observer != null) observer.onFold(p, f, fitRows, valRows, pipeline, scores[f]);
+        }
+        return new Folds(p, fitRows, valRows);
+    }
+
+    /** The hyperparameter whose values {@link #crossValidateTreeCounts} shares one fit between. */
+    public static final String TREE_COUNT = "n_trees";
+
+    /**
+     * Whether configurations of this model type that differ only in {@value #TREE_COUNT} can be cross-validated
+     * together by {@link #crossValidateTreeCounts}: true for RandomForest, whose trees are each fitted on their own
+     * seed (tree i gets the i-th draw of the spec's seed sequence, whatever the number of trees), so that the first
+     * k trees of a forest are exactly the forest of k trees.
+     *
+     * @param modelType a catalog name
+     * @return true when the tree counts of a search can share their fits
+     */
+    public static boolean sharesTreeCounts(String modelType) {
+        return SHARING_MODEL_TYPE.equals(modelType);
+    }
+
+    /** The model type whose tree counts {@link #crossValidateTreeCounts} shares one fit between. */
+    public static final String SHARING_MODEL_TYPE = ModelCatalog.RANDOM_FOREST;
+
+    /**
+     * Cross-validates configurations that differ only in {@value #TREE_COUNT}, at the cost of the largest: in each
+     * fold the forest of the largest count is fitted once, then scored with its first k trees for every count k.
+     * The scores are those {@link #crossValidate(Table, Map, TrainingSpec, int, String, CancellationToken)} gives
+     * each count on its own, to the last bit (see {@link #sharesTreeCounts}); a model type that does not share
+     * its fits is cross-validated count by count.
+     *
+     * @param table      the dataset (only read)
+     * @param types      column types of the dataset
+     * @param spec       the configuration; its {@value #TREE_COUNT} is ignored
+     * @param treeCounts the tree counts to score, each at least 1, in any order, repeats allowed
+     * @param folds      number of folds ({@value #MIN_FOLDS}..{@value #MAX_FOLDS})
+     * @param scoring    as for {@link #crossValidate(Table, Map, TrainingSpec, int, String, CancellationToken)}
+     * @param cancel     polled between folds and between trees (null = never cancelled)
+     * @return {@code scores[c][f]}: the score of {@code treeCounts[c]} trees on fold f
+     * @throws PipelineValidationException as {@link #validateFolds}, and on {@code scoring}
+     * @throws TrainingCancelledException  when {@code cancel} fired
+     */
+    public static double[][] crossValidateTreeCounts(Table table, Map<String, ColumnType> types, TrainingSpec spec,
+            int[] treeCounts, int folds, String scoring, CancellationToken cancel) {
+        CancellationToken ct = cancel == null ? CancellationToken.NONE : cancel;
+        double[][] scores = new double[treeCounts.length][];
+        if (!sharesTreeCounts(spec.modelType())) {
+            for (int c = 0; c < treeCounts.length; c++) {
+                scores[c] = crossValidate(table, types, withTreeCount(spec, treeCounts[c]), folds, scoring, ct);
+            }
+            return scores;
+        }
+        int most = Arrays.stream(treeCounts).max().orElseThrow();
+        TrainingSpec largest = withTreeCount(spec, most);
+        Folds f = folds(table, types, largest, folds, scoring);
+        for (int c = 0; c < treeCounts.length; c++) scores[c] = new double[folds];
+        for (int k = 0; k < folds; k++) {
+            if (ct.isCancelled()) throw new TrainingCancelledException();
+            FittedPipeline pipeline = Trainer.fit(f.prepared(), f.fit()[k], spec.randomSeed(), ProgressListener.NONE, ct);
+            for (int c = 0; c < treeCounts.length; c++) {
+                FittedPipeline scored = treeCounts[c] == most ? pipeline : firstTrees(pipeline, treeCounts[c]);
+                if (scored == null) { // not a forest we can cut: fit this count on its own
+                    scored = Trainer.fit(Trainer.prepare(table, types, withTreeCount(spec, treeCounts[c])), f.fit()[k],
+                            spec.randomSeed(), ProgressListener.NONE, ct);
+                }
+                scores[c][k] = Trainer.score(f.prepared(), scored, f.validation()[k], scoring);
+            }
         }
         if (ct.isCancelled()) throw new TrainingCancelledException();
         return scores;
+    }
+
+    private static TrainingSpec withTreeCount(TrainingSpec s, int trees) {
+        Map<String, Object> hyperparameters = new java.util.LinkedHashMap<>(s.hyperparameters());
+        hyperparameters.put(TREE_COUNT, trees);
+        return new TrainingSpec(s.modelType(), s.task(), s.targetColumn(), s.featureColumns(), hyperparameters,
+                s.preprocessing(), s.testSize(), s.randomSeed());
+    }
+
+    /** The pipeline with the first {@code trees} trees of its Smile random forest, or null when it holds none. */
+    private static FittedPipeline firstTrees(FittedPipeline pipeline, int trees) {
+        Estimator cut;
+        // Not RandomForest.trim: it keeps the k trees of highest out-of-bag accuracy (and sorts the forest's own
+        // array to find them), not the first k.
+        if (pipeline.estimator() instanceof Estimator.TreeClassifier c
+                && c.model() instanceof smile.classification.RandomForest forest) {
+            var first = new smile.classification.RandomForest(forest.formula(), forest.numClasses(),
+                    Arrays.copyOf(forest.models(), trees), forest.metrics(), forest.importance(),
+                    new smile.util.IntSet(forest.classes()));
+            cut = new Estimator.TreeClassifier(first, c.schema(), c.columns());
+        } else if (pipeline.estimator() instanceof Estimator.TreeRegressor r
+                && r.model() instanceof smile.regression.RandomForest forest) {
+            var first = new smile.regression.RandomForest(forest.formula(), Arrays.copyOf(forest.models(), trees),
+                    forest.metrics(), forest.importance());
+            cut = new Estimator.TreeRegressor(first, r.schema(), r.columns());
+        } else {
+            return null;
+        }
+        return new FittedPipeline(pipeline.modelType(), pipeline.task(), pipeline.targetColumn(), pipeline.hyperparameters(),
+                pipeline.preprocessing(), pipeline.preprocessor(), cut, pipeline.labels(), pipeline.sampleRows());
     }
 }

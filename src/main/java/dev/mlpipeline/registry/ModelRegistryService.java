@@ -24,7 +24,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The model registry: a read-only view over the COMPLETED rows of {@code training_job} and
- * {@code tuning_job}, derived on every read (it stores nothing). Versions of both tables are read in
+ * {@code tuning_job}, derived on every read (it stores nothing), joined with the metadata users
+ * add by job id (aliases, tags, description, archive flag: {@link RegistryMetadataService}). Versions of both tables are read in
  * one SQL stream ordered by (dataset_id, model_type, version DESC) and grouped on the fly into one
  * entry per (dataset_id, model_type): memory holds one entry at a time, never a table.
  */
@@ -69,8 +70,16 @@ public class ModelRegistryService {
      * @throws NotFoundException for a model type the catalog does not know
      */
     public Multi<ModelVersionResponse> getModelVersions(String modelType, String datasetId) {
+        return getModelVersions(modelType, new ModelFilter(datasetId, modelType, null));
+    }
+
+    /**
+     * As {@link #getModelVersions(String, String)}, with the filter's tags and archive flag
+     * ({@code filter.modelType()} is {@code modelType}).
+     */
+    public Multi<ModelVersionResponse> getModelVersions(String modelType, ModelFilter filter) {
         requireKnownModelType(modelType);
-        return repository.streamVersions(new ModelFilter(datasetId, modelType, null), null, null).map(ListedVersion::version);
+        return repository.streamVersions(filter, null, null).map(ListedVersion::version);
     }
 
     /**
@@ -96,12 +105,15 @@ public class ModelRegistryService {
                 .map(NextVersionResponse::new);
     }
 
-    /** Counts over all versions, the active deployment and the best version of every model. */
+    /**
+     * Counts over all versions (archived ones included, and counted apart), the active deployment and
+     * the best unarchived version of every model.
+     */
     public Uni<RegistryStatsResponse> getStats() {
         Uni<StatsAccumulator> counts = repository.streamStats()
                 .collect().in(StatsAccumulator::new, StatsAccumulator::add);
-        return Uni.combine().all().unis(counts, repository.activeDeployment()).asTuple()
-                .map(t -> t.getItem1().result(t.getItem2()));
+        return Uni.combine().all().unis(counts, repository.activeDeployment(), repository.archivedVersions()).asTuple()
+                .map(t -> t.getItem1().result(t.getItem2(), t.getItem3()));
     }
 
     /**
@@ -113,7 +125,19 @@ public class ModelRegistryService {
      */
     public Uni<ModelVersionLineageResponse> getModelVersion(String modelType, int version, String datasetId) {
         requireKnownModelType(modelType);
-        Uni<String> dataset = datasetId != null ? Uni.createFrom().item(datasetId)
+        return resolveDataset(modelType, datasetId).flatMap(ds -> repository.findVersion(ds, modelType, version)
+                .onItem().ifNull().failWith(() -> new NotFoundException("Version " + version + " of model type '"
+                        + modelType + "' on dataset '" + ds + "' does not exist")));
+    }
+
+    /**
+     * {@code datasetId} when given, else the one dataset the model type has versions on.
+     *
+     * @throws NotFoundException     when the model type has no versions (and no dataset is given)
+     * @throws InvalidInputException when it has versions on several datasets and none is given
+     */
+    Uni<String> resolveDataset(String modelType, String datasetId) {
+        return datasetId != null ? Uni.createFrom().item(datasetId)
                 : repository.datasetsWithVersions(modelType).map(ids -> {
                     if (ids.isEmpty()) {
                         throw new NotFoundException("Model type '" + modelType + "' has no versions");
@@ -124,12 +148,9 @@ public class ModelRegistryService {
                     }
                     return ids.getFirst();
                 });
-        return dataset.flatMap(ds -> repository.findVersion(ds, modelType, version)
-                .onItem().ifNull().failWith(() -> new NotFoundException("Version " + version + " of model type '"
-                        + modelType + "' on dataset '" + ds + "' does not exist")));
     }
 
-    private static void requireKnownModelType(String modelType) {
+    static void requireKnownModelType(String modelType) {
         if (ModelCatalog.find(modelType).isEmpty()) {
             throw NotFoundException.of("Model type", modelType);
         }
@@ -186,8 +207,8 @@ public class ModelRegistryService {
             }
         }
 
-        RegistryStatsResponse result(RegistryStatsResponse.ActiveDeployment active) {
-            return new RegistryStatsResponse(models, training + tuning, training, tuning, datasets.size(), active,
+        RegistryStatsResponse result(RegistryStatsResponse.ActiveDeployment active, long archived) {
+            return new RegistryStatsResponse(models, training + tuning, training, tuning, archived, datasets.size(), active,
                     perType, best);
         }
     }

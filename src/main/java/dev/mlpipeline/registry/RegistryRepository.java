@@ -13,6 +13,7 @@ import dev.mlpipeline.registry.dto.ModelVersionResponse;
 import dev.mlpipeline.registry.dto.RegistryStatsResponse;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.PreparedStatement;
 import io.vertx.mutiny.sqlclient.Row;
@@ -68,31 +69,53 @@ class RegistryRepository {
             where.append(" AND (c.dataset_id, c.model_type) > ($").append(args.size() - 1)
                     .append(", $").append(args.size()).append(')');
         }
-        // Every counter row has at least one COMPLETED version (it is bumped only by a completion);
-        // with a source filter, only pairs with a version of that source are entries.
-        if (filter.source() != null) {
-            where.append(" AND EXISTS (SELECT 1 FROM ").append(TRAINING.equals(filter.source()) ? "training_job" : "tuning_job")
-                    .append(" x WHERE x.dataset_id = c.dataset_id AND x.model_type = c.model_type AND x.status = 'COMPLETED')");
+        // Conditions on a version's metadata (archive flag, tags), inside each branch so that the
+        // versions_limit LIMITs count listed versions only.
+        StringBuilder metadata = new StringBuilder();
+        if (!filter.includeArchived()) {
+            // "archived_at IS NULL", written so that the planner estimates it at 1/3 whatever the
+            // statistics: on empty or unanalyzed metadata tables it took IS NULL for 0.5 %, and read
+            // and sorted every version of a pair for versions_limit (821 ms instead of 54 ms, see
+            // docs/benchmarks.md). No archive time reaches the year 294276.
+            metadata.append(" AND coalesce(m.archived_at, 'infinity'::timestamptz) > '294276-01-01 00:00:00+00'::timestamptz");
         }
-        String limitPairs = "";
-        if (pairLimit != null) {
-            args.add(pairLimit);
-            limitPairs = " LIMIT $" + args.size();
+        for (ModelFilter.TagFilter tag : filter.tags()) {
+            if (tag.value() == null) {
+                args.add(tag.key());
+                metadata.append(" AND m.tags ? $").append(args.size());
+            } else {
+                args.add(new JsonObject().put(tag.key(), tag.value()));
+                metadata.append(" AND m.tags @> $").append(args.size());
+            }
         }
         List<String> branches = new ArrayList<>();
         if (filter.source() == null || TRAINING.equals(filter.source())) {
             branches.add("""
                     SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, NULL::float8 AS best_score,
-                           t.hyperparameters, t.completed_at
-                    FROM training_job t
-                    WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED'""");
+                           t.hyperparameters, t.completed_at, m.description, m.tags, m.archived_at
+                    FROM training_job t %s
+                    WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type AND t.status = 'COMPLETED'""".formatted(metadataOf("t")) + metadata);
         }
         if (filter.source() == null || TUNING.equals(filter.source())) {
             branches.add("""
                     SELECT u.version, u.id, 'tuning' AS source, u.task, u.metrics, u.best_score, u.hyperparameters,
-                           u.completed_at
-                    FROM tuning_job u
-                    WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'""");
+                           u.completed_at, m.description, m.tags, m.archived_at
+                    FROM tuning_job u %s
+                    WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type AND u.status = 'COMPLETED'""".formatted(metadataOf("u")) + metadata);
+        }
+        // Every counter row has at least one COMPLETED version (it is bumped only by a completion);
+        // with a source, archive or tag filter, only pairs with a listed version are entries (so
+        // that a page of n pairs has n entries). ORDER BY version DESC LIMIT 1 makes the probe a
+        // backward scan of the version index that stops at the pair's newest listed version (a
+        // plain EXISTS was planned as a sort of all the pair's versions: 20 ms per pair).
+        if (filter.source() != null || !metadata.isEmpty()) {
+            where.append(" AND EXISTS (SELECT 1 FROM (\n(").append(String.join(" ORDER BY version DESC LIMIT 1)\nUNION ALL\n(", branches))
+                    .append(" ORDER BY version DESC LIMIT 1)\n) e)");
+        }
+        String limitPairs = "";
+        if (pairLimit != null) {
+            args.add(pairLimit);
+            limitPairs = " LIMIT $" + args.size();
         }
         String versions;
         if (filter.versionsLimit() == null) {
@@ -105,15 +128,22 @@ class RegistryRepository {
             versions = "SELECT * FROM (\n(" + String.join(limit + ")\nUNION ALL\n(", branches) + limit
                     + ")\n) x ORDER BY x.version DESC LIMIT $" + args.size();
         }
+        // Aliases: one read of the pair's aliased job ids (primary key prefix of model_version_alias),
+        // and the names only for the versions among them; no probe for the others.
         String sql = """
                 SELECT c.dataset_id, c.model_type, d.name AS dataset_name, dep.job_id AS deployed_job_id,
                        dep.version AS deployed_version, v.version, v.id, v.source, v.task, v.metrics::text AS metrics,
-                       v.best_score, v.hyperparameters::text AS hyperparameters, v.completed_at
+                       v.best_score, v.hyperparameters::text AS hyperparameters, v.completed_at,
+                       v.description, v.tags::text AS tags, v.archived_at IS NOT NULL AS archived,
+                       CASE WHEN v.id = ANY (al.jobs) THEN
+                           ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) END AS aliases
                 FROM (SELECT c.dataset_id, c.model_type FROM model_version_counter c
                       %s
                       ORDER BY c.dataset_id, c.model_type%s) c
                 JOIN dataset d ON d.id = c.dataset_id
                 LEFT JOIN deployment dep ON dep.is_active AND dep.dataset_id = c.dataset_id AND dep.model_type = c.model_type
+                LEFT JOIN LATERAL (SELECT array_agg(a.job_id) AS jobs FROM model_version_alias a
+                                   WHERE a.dataset_id = c.dataset_id AND a.model_type = c.model_type) al ON true
                 CROSS JOIN LATERAL (
                 %s
                 ) v
@@ -124,6 +154,16 @@ class RegistryRepository {
             RegistryCursor[] last = new RegistryCursor[1];
             return stream(sql, params).map(row -> toListedVersion(row, last));
         });
+    }
+
+    /**
+     * The metadata of a version row of alias {@code job}: a primary-key probe per row. The LIMIT 1
+     * keeps the subquery from being pulled up into a join, which the planner made a hash join
+     * rebuilt from the whole metadata table for every pair.
+     */
+    private static String metadataOf(String job) {
+        return "LEFT JOIN LATERAL (SELECT m.description, m.tags, m.archived_at FROM model_version_metadata m WHERE m.job_id = "
+                + job + ".id LIMIT 1) m ON true";
     }
 
     /**
@@ -148,7 +188,8 @@ class RegistryRepository {
         ModelVersionResponse v = new ModelVersionResponse(row.getInteger("version"), jobId,
                 row.getString("source"), datasetId, row.getString("dataset_name"), modelType,
                 row.getString("task"), row.getString("metrics"), row.getDouble("best_score"),
-                row.getString("hyperparameters"), jobId.equals(deployedJob), instant(row, "completed_at"));
+                row.getString("hyperparameters"), jobId.equals(deployedJob), instant(row, "completed_at"),
+                strings(row, "aliases"), tags(row), row.getString("description"), row.getBoolean("archived"));
         return new ListedVersion(key, v, row.getInteger("deployed_version"));
     }
 
@@ -230,6 +271,9 @@ class RegistryRepository {
      * 1-row estimate made the planner read and sort every version of the pair (bitmap heap scans,
      * 36,000 heap blocks over the 100,000-version benchmark: 210 ms instead of 26 ms).
      *
+     * <p>Archived versions (V5 metadata) are skipped when looking for the best: the index scan goes on
+     * past them, one primary-key probe of model_version_metadata per index entry read.
+     *
      * <p>Rows come in (dataset_id, model_type, task) order: one per task the pair has a best version
      * for, or a single one with a null {@code best} when it has none.
      */
@@ -250,24 +294,28 @@ class RegistryRepository {
                          FROM training_job t WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type
                               AND t.status = 'COMPLETED' AND t.task = 'classification'
                               AND %1$s < 'false'::jsonb
+                              AND NOT EXISTS (SELECT 1 FROM model_version_metadata m WHERE m.job_id = t.id AND m.archived_at IS NOT NULL)
                          ORDER BY %1$s DESC NULLS LAST, t.version DESC LIMIT 1)
                         UNION ALL
                         (SELECT t.task, %1$s, t.version, t.id, 'training'
                          FROM training_job t WHERE t.dataset_id = c.dataset_id AND t.model_type = c.model_type
                               AND t.status = 'COMPLETED' AND t.task = 'regression'
                               AND %1$s < 'false'::jsonb
+                              AND NOT EXISTS (SELECT 1 FROM model_version_metadata m WHERE m.job_id = t.id AND m.archived_at IS NOT NULL)
                          ORDER BY %1$s DESC NULLS LAST, t.version DESC LIMIT 1)
                         UNION ALL
                         (SELECT u.task, %2$s, u.version, u.id, 'tuning'
                          FROM tuning_job u WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type
                               AND u.status = 'COMPLETED' AND u.task = 'classification'
                               AND %2$s < 'false'::jsonb
+                              AND NOT EXISTS (SELECT 1 FROM model_version_metadata m WHERE m.job_id = u.id AND m.archived_at IS NOT NULL)
                          ORDER BY %2$s DESC NULLS LAST, u.version DESC LIMIT 1)
                         UNION ALL
                         (SELECT u.task, %2$s, u.version, u.id, 'tuning'
                          FROM tuning_job u WHERE u.dataset_id = c.dataset_id AND u.model_type = c.model_type
                               AND u.status = 'COMPLETED' AND u.task = 'regression'
                               AND %2$s < 'false'::jsonb
+                              AND NOT EXISTS (SELECT 1 FROM model_version_metadata m WHERE m.job_id = u.id AND m.archived_at IS NOT NULL)
                          ORDER BY %2$s DESC NULLS LAST, u.version DESC LIMIT 1)
                     ) x
                     WHERE jsonb_typeof(x.score) = 'number'
@@ -296,6 +344,47 @@ class RegistryRepository {
                         r.getString("task"), r.getString("metric"), r.getDouble("value"), r.getInteger("version"),
                         r.getString("id"), r.getString("source"));
         return new PairStats(datasetId, modelType, r.getString("dataset_name"), r.getLong("versions"), r.getLong("tuning"), best);
+    }
+
+    /**
+     * A version as {@link #findVersionsToCompare} reads it (jsonb columns as text).
+     */
+    record ComparedRow(int version, String jobId, String source, String task, String metrics, String hyperparameters,
+            Instant createdAt, String datasetName, boolean archived, List<String> aliases) {
+    }
+
+    /** The listed versions of (dataset, model type) that exist, archived ones included, in no particular order. */
+    Uni<List<ComparedRow>> findVersionsToCompare(String datasetId, String modelType, List<Integer> versions) {
+        return query("""
+                SELECT v.version, v.id, v.source, v.task, v.metrics::text AS metrics, v.hyperparameters::text AS hyperparameters,
+                       v.completed_at, d.name AS dataset_name, m.archived_at IS NOT NULL AS archived,
+                       ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) AS aliases
+                FROM (SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, t.hyperparameters, t.completed_at, t.dataset_id
+                      FROM training_job t
+                      WHERE t.dataset_id = $1 AND t.model_type = $2 AND t.version = ANY($3) AND t.status = 'COMPLETED'
+                      UNION ALL
+                      SELECT u.version, u.id, 'tuning', u.task, u.metrics, u.hyperparameters, u.completed_at, u.dataset_id
+                      FROM tuning_job u
+                      WHERE u.dataset_id = $1 AND u.model_type = $2 AND u.version = ANY($3) AND u.status = 'COMPLETED') v
+                JOIN dataset d ON d.id = v.dataset_id
+                LEFT JOIN model_version_metadata m ON m.job_id = v.id""",
+                Tuple.of(datasetId, modelType, versions.toArray(Integer[]::new)))
+                .map(rows -> {
+                    List<ComparedRow> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new ComparedRow(r.getInteger("version"), r.getString("id"), r.getString("source"),
+                                r.getString("task"), r.getString("metrics"), r.getString("hyperparameters"),
+                                instant(r, "completed_at"), r.getString("dataset_name"), r.getBoolean("archived"),
+                                strings(r, "aliases")));
+                    }
+                    return out;
+                });
+    }
+
+    /** The number of archived versions (an index-only scan of model_version_metadata_archived_idx). */
+    Uni<Long> archivedVersions() {
+        return query("SELECT count(*) FROM model_version_metadata WHERE archived_at IS NOT NULL", Tuple.tuple())
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** The primary-metric expression of V2__registry_indexes.sql (must stay identical to it). */
@@ -338,7 +427,9 @@ class RegistryRepository {
                        a.sha256 AS artifact_sha256, a.size_bytes AS artifact_size_bytes, a.format AS artifact_format,
                        EXISTS (SELECT 1 FROM deployment dep WHERE dep.is_active AND dep.job_id = v.id) AS is_deployed,
                        tr.trial_count, tr.trials_duration_ms, bt.trial_index AS best_trial_index,
-                       bt.mean_score AS best_trial_mean_score, bt.std_score AS best_trial_std_score
+                       bt.mean_score AS best_trial_mean_score, bt.std_score AS best_trial_std_score,
+                       m.description, m.tags::text AS tags, m.archived_at IS NOT NULL AS archived,
+                       ARRAY(SELECT al.alias FROM model_version_alias al WHERE al.job_id = v.id ORDER BY al.alias) AS aliases
                 FROM (
                     SELECT t.id, 'training' AS source, t.dataset_id, t.model_type, t.task, t.version, t.target_column,
                            t.feature_columns, t.preprocessing::text AS preprocessing,
@@ -359,6 +450,7 @@ class RegistryRepository {
                 ) v
                 JOIN dataset d ON d.id = v.dataset_id
                 JOIN model_artifact a ON a.id = v.artifact_id
+                LEFT JOIN model_version_metadata m ON m.job_id = v.id
                 LEFT JOIN LATERAL (
                     SELECT count(*) AS trial_count, sum(duration_ms)::bigint AS trials_duration_ms
                     FROM tuning_trial WHERE tuning_job_id = v.id
@@ -393,9 +485,22 @@ class RegistryRepository {
                 r.getDouble("test_size"), r.getLong("random_seed"), t,
                 new ModelVersionLineageResponse.Artifact(r.getString("artifact_id"), r.getString("artifact_sha256"),
                         r.getLong("artifact_size_bytes"), r.getString("artifact_format")),
-                new ModelVersionLineageResponse.Timings(instant(r, "created_at"), started, completed, duration));
+                new ModelVersionLineageResponse.Timings(instant(r, "created_at"), started, completed, duration),
+                strings(r, "aliases"), tags(r), r.getString("description"), r.getBoolean("archived"));
     }
-    private static Instant instant(Row row, String column) {
+    /** A text[] column as a list; empty for null. */
+    static List<String> strings(Row row, String column) {
+        String[] values = row.getArrayOfStrings(column);
+        return values == null ? List.of() : List.of(values);
+    }
+
+    /** The {@code tags} column (jsonb as text), {@code {}} when the version has no metadata row. */
+    static String tags(Row row) {
+        String tags = row.getString("tags");
+        return tags == null ? "{}" : tags;
+    }
+
+    static Instant instant(Row row, String column) {
         OffsetDateTime t = row.getOffsetDateTime(column);
         return t == null ? null : t.toInstant();
     }

@@ -1,10 +1,10 @@
 package dev.mlpipeline.tuning;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.mlpipeline.common.DatabaseOutage;
+import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetTables;
@@ -22,13 +23,13 @@ import dev.mlpipeline.jobs.JobHandler;
 import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
 import dev.mlpipeline.jobs.JobRecorder;
+import dev.mlpipeline.jobs.JobScheduler;
 import dev.mlpipeline.jobs.JobSpecRepository;
 import dev.mlpipeline.jobs.JobSpecRepository.StoredSearch;
 import dev.mlpipeline.jobs.JobTrace;
 import dev.mlpipeline.jobs.JobTracing;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
-import dev.mlpipeline.pipeline.CrossValidator;
 import dev.mlpipeline.pipeline.ModelCatalog;
 import dev.mlpipeline.pipeline.ModelType;
 import dev.mlpipeline.pipeline.SearchSpace;
@@ -40,11 +41,28 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs a claimed tuning job: every configuration is cross-validated on the training split, as
- * tasks on the shared worker pool (at most as many at once as the pool has threads, queued behind
- * other jobs' work, so a large search does not starve them). Each trial is stored as it finishes,
- * with the job's progress. The best configuration is then refit on the whole training split,
- * scored on the test split and completed as a model version.
+ * Coordinates a claimed tuning job; its trials are work items that any worker replica claims
+ * ({@link TuningTrialWorker}), so a search spreads over every replica with a free worker.
+ *
+ * <ol>
+ * <li>Writes one PENDING trial per configuration (idempotent: a job requeued after a shutdown keeps its
+ * completed trials) and wakes this replica's scheduler, whose free workers claim trials at once; other
+ * replicas find them at their next poll.</li>
+ * <li>Runs trials of its own job on the worker it holds, one after another, while any is PENDING; then
+ * waits, polling every {@code mlpipeline.jobs.poll-interval}, for those running elsewhere. Meanwhile it
+ * reports the share of completed trials as the job's progress and recovers trials whose worker died
+ * (heartbeat older than {@code mlpipeline.jobs.heartbeat-timeout}): such a trial is run again once, and
+ * fails the job when it is lost a second time. A trial whose fit fails fails the job.</li>
+ * <li>When the last trial has completed — whichever replica ran it — the coordinator refits the best
+ * configuration on the whole training split, scores it on the test split and completes the job as a
+ * model version. Only the coordinator refits and {@link JobQueue#complete} is conditional on the job
+ * being RUNNING under it, so the refit runs exactly once, however the last trials race.</li>
+ * </ol>
+ *
+ * <p>The job itself is held by the coordinator as before: cancelling it, its heartbeat and its
+ * recovery when the coordinator dies (failed at the heartbeat timeout) or shuts down (requeued, and the
+ * next coordinator resumes the trials) are the job queue's. Workers stop a trial whose job is no longer
+ * PENDING or RUNNING at their next trial heartbeat.
  */
 @ApplicationScoped
 public class TuningJobRunner implements JobHandler {
@@ -52,13 +70,16 @@ public class TuningJobRunner implements JobHandler {
     private static final Logger LOG = Logger.getLogger(TuningJobRunner.class);
 
     /** Share of the progress bar given to the trials; the refit takes the rest. */
-    private static final double TRIALS_SHARE = 0.9;
+    static final double TRIALS_SHARE = 0.9;
 
     @Inject
     JobSpecRepository specs;
 
     @Inject
     TuningTrialRepository trials;
+
+    @Inject
+    TuningTrialWorker worker;
 
     @Inject
     DatasetTables tables;
@@ -70,10 +91,16 @@ public class TuningJobRunner implements JobHandler {
     JobRecorder recorder;
 
     @Inject
+    JobScheduler scheduler;
+
+    @Inject
     RecentPipelines recent;
 
     @Inject
     JobTracing tracing;
+
+    @Inject
+    MlpipelineConfig settings;
 
     @Override
     public JobKind kind() {
@@ -81,81 +108,137 @@ public class TuningJobRunner implements JobHandler {
     }
 
     /**
-     * Loads the search and the dataset, runs the trials and the refit, and records the end of the job
-     * with every trial. The reads and the final write go through {@link JobRecorder}; a trial whose own
-     * write fails in a database outage is kept and written with the end of the job.
+     * Loads the search, writes the trials, runs and awaits them, then refits the best configuration and
+     * records the end of the job. The database work goes through {@link JobRecorder}, which rides out an
+     * outage.
      */
     @Override
     public Uni<Void> run(JobExecution execution) {
         tracing.of(execution).phase(JobTrace.LOAD_DATA);
         String id = execution.jobId();
+        Coordination coordination = new Coordination(execution);
         return recorder.beforeRun("read the search of job " + id, () -> specs.findSearch(id))
                 .onItem().ifNull().failWith(() -> NotFoundException.of("Tuning job", id))
                 .invoke(search -> execution.modelType(search.stored().spec().modelType()))
-                // A job requeued after a shutdown starts its search again from the first trial.
-                .call(search -> recorder.beforeRun("clear the earlier trials of job " + id, () -> trials.deleteByJob(id)))
+                .call(search -> coordination.db("write the trials of job " + id, () -> trials.plan(id, configurations(search))))
+                .invoke(search -> scheduler.wakeUp())
                 .flatMap(search -> recorder.beforeRun("load the dataset of job " + id, () -> tables.load(search.stored().datasetId()))
-                        .flatMap(data -> search(execution, search, data)))
+                        .flatMap(data -> {
+                            tracing.of(execution).phase(JobTrace.SEARCH);
+                            return coordination.search()
+                                    .flatMap(ignored -> refit(execution, search, data));
+                        }))
                 .replaceWithVoid();
     }
 
-    private Uni<Integer> search(JobExecution execution, StoredSearch search, LoadedTable data) {
+    /** The configurations of a search, trial {@code i} being element {@code i}: the grid, or the seeded draws. */
+    static List<Map<String, Object>> configurations(StoredSearch search) {
         TrainingSpec base = search.stored().spec();
         ModelType modelType = ModelCatalog.find(base.modelType()).orElseThrow();
         SearchSpace space = SearchSpace.parse(modelType, search.space(), search.strategy());
-        List<Map<String, Object>> configs = SearchSpace.GRID.equals(search.strategy())
-                ? space.grid() : space.sample(search.nIter(), base.randomSeed());
-        AtomicInteger done = new AtomicInteger();
-        JobTrace trace = tracing.of(execution);
-        trace.phase(JobTrace.SEARCH);
-        return Multi.createFrom().range(0, configs.size())
-                .onItem().transformToUni(i -> Offload.run(workers, () -> trace.trial(i,
-                        () -> evaluate(execution, data, base, modelType, search, i, configs.get(i)))))
-                .merge(Math.max(1, workers.size()))
-                .onItem().transformToUniAndConcatenate(trial -> {
-                    double progress = TRIALS_SHARE * done.incrementAndGet() / configs.size();
-                    execution.onProgress(progress);
-                    return trials.insert(execution.jobId(), execution.owner(), trial, progress)
-                            // Kept in memory: written with the end of the job.
-                            .onFailure(DatabaseOutage::isOutage).invoke(failure -> LOG.debugf(
-                                    "Trial %d of job %s not written yet (%s)", trial.index(), execution.jobId(),
-                                    DatabaseOutage.describe(failure)))
-                            .onFailure(DatabaseOutage::isOutage).recoverWithNull()
-                            .replaceWith(trial);
-                })
-                .collect().asList()
+        return SearchSpace.GRID.equals(search.strategy()) ? space.grid() : space.sample(search.nIter(), base.randomSeed());
+    }
+
+    /** The search phase of one job on its coordinator. */
+    private final class Coordination {
+
+        private final JobExecution execution;
+        private final String id;
+        /** When a statement of this coordinator last failed for an outage ({@link System#nanoTime()}), or null. */
+        private volatile Long lastOutage;
+
+        Coordination(JobExecution execution) {
+            this.execution = execution;
+            this.id = execution.jobId();
+        }
+
+        /** Database work retried through an outage, remembering that there was one. */
+        <T> Uni<T> db(String action, java.util.function.Supplier<Uni<T>> work) {
+            return recorder.beforeRun(action, () -> work.get()
+                    .onFailure(DatabaseOutage::isOutage).invoke(() -> lastOutage = System.nanoTime()));
+        }
+
+        /** Completes when every trial is COMPLETED; fails when one FAILED or the job is cancelled. */
+        Uni<Void> search() {
+            // A loop of steps rather than a recursion: a long search polls hundreds of times.
+            return Multi.createBy().repeating().uni(this::step).until(done -> done)
+                    .collect().last().replaceWithVoid();
+        }
+
+        /**
+         * One step of the search: runs the next waiting trial of the job here, or else reads how the trials stand
+         * and waits a poll interval while some still run elsewhere.
+         *
+         * @return true once every trial is COMPLETED
+         */
+        private Uni<Boolean> step() {
+            if (execution.isCancelled()) {
+                return Uni.createFrom().failure(new TrainingCancelledException());
+            }
+            return recoverStale()
+                    .flatMap(ignored -> db("claim a trial of job " + id, () -> worker.claim(execution.owner(), id)))
+                    .flatMap(claimed -> {
+                        if (!claimed.isEmpty()) {
+                            return worker.execute(execution.owner(), claimed).replaceWith(false);
+                        }
+                        return db("read the trials of job " + id, () -> trials.progress(id)).flatMap(progress -> {
+                            if (progress.firstFailure().isPresent()) {
+                                TuningTrialRepository.FailedTrial failed = progress.firstFailure().get();
+                                return Uni.createFrom().failure(new TrialFailedException("Trial " + failed.index()
+                                        + " (" + failed.params() + ") failed: " + failed.error()));
+                            }
+                            if (progress.total() > 0) {
+                                execution.onProgress(TRIALS_SHARE * progress.completed() / progress.total());
+                            }
+                            if (progress.pending() + progress.running() == 0) {
+                                return Uni.createFrom().item(true);
+                            }
+                            // Trials still run elsewhere (or wait for a worker): look again after a poll interval.
+                            return Uni.createFrom().item(false).onItem().delayIt().by(settings.jobs().pollInterval());
+                        });
+                    });
+        }
+
+        /**
+         * Gives back to the queue the trials whose worker stopped writing heartbeats, or fails them on their
+         * second loss. Skipped until this coordinator has reached the database without an outage for the whole
+         * heartbeat timeout, so that live workers have had that long to write their heartbeat again.
+         */
+        private Uni<Void> recoverStale() {
+            Duration timeout = settings.jobs().heartbeatTimeout();
+            Long outage = lastOutage;
+            if (outage != null && System.nanoTime() - outage < timeout.toNanos()) {
+                return Uni.createFrom().voidItem();
+            }
+            return db("recover the lost trials of job " + id, () -> trials.recoverStale(id, timeout))
+                    .invoke(lost -> lost.forEach(trial -> LOG.warnf("Trial %d of job %s: no heartbeat from replica %s since %s"
+                            + " (timeout %d s); it runs again on the next free worker", trial.index(), id, trial.replica(),
+                            trial.lastHeartbeat(), timeout.toSeconds())))
+                    .replaceWithVoid();
+        }
+    }
+
+    /** A trial of the job failed, or was lost twice: the job fails with this message. */
+    static final class TrialFailedException extends dev.mlpipeline.common.DomainException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        TrialFailedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Refits the best completed trial and completes the job with it. */
+    private Uni<Optional<Integer>> refit(JobExecution execution, StoredSearch search, LoadedTable data) {
+        return recorder.beforeRun("read the trials of job " + execution.jobId(), () -> trials.completed(execution.jobId()))
                 .flatMap(finished -> {
+                    TrainingSpec base = search.stored().spec();
+                    ModelType modelType = ModelCatalog.find(base.modelType()).orElseThrow();
                     TuningTrial best = finished.stream().max(Comparator.comparingDouble(TuningTrial::mean)
                             .thenComparing(Comparator.comparingInt(TuningTrial::index).reversed())).orElseThrow();
                     return Offload.run(workers, () -> refit(execution, data, base, modelType, best))
-                            .flatMap(completion -> recorder.complete(execution, completion,
-                                    conn -> trials.insertMissing(conn, execution.jobId(), finished)));
-                })
-                .map(version -> version.orElse(0));
-    }
-
-    private TuningTrial evaluate(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, StoredSearch search,
-            int index, Map<String, Object> params) throws Exception {
-        if (execution.isCancelled()) {
-            throw new TrainingCancelledException();
-        }
-        TrainingSpec spec = withHyperparameters(base, modelType.validate(SearchSpace.merge(base.hyperparameters(), params)));
-        long start = System.nanoTime();
-        // A pool of one keeps Smile's parallel tree building inside this trial's thread, so trials
-        // running side by side do not compete for the common pool.
-        ForkJoinPool single = new ForkJoinPool(1);
-        double[] scores;
-        try {
-            scores = single.submit(() -> CrossValidator.crossValidate(data.table(), data.types(), spec, search.folds(),
-                    search.scoring(), execution)).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        } finally {
-            single.shutdown();
-        }
-        double mean = java.util.Arrays.stream(scores).average().orElse(Double.NaN);
-        double variance = java.util.Arrays.stream(scores).map(s -> (s - mean) * (s - mean)).average().orElse(0);
-        return new TuningTrial(index, params, scores, mean, Math.sqrt(variance), (System.nanoTime() - start) / 1_000_000);
+                            .flatMap(completion -> recorder.complete(execution, completion));
+                });
     }
 
     private JobQueue.Completion refit(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, TuningTrial best) {
@@ -171,7 +254,7 @@ public class TuningJobRunner implements JobHandler {
                 best.params(), best.mean());
     }
 
-    private static TrainingSpec withHyperparameters(TrainingSpec s, Map<String, Object> hyperparameters) {
+    static TrainingSpec withHyperparameters(TrainingSpec s, Map<String, Object> hyperparameters) {
         return new TrainingSpec(s.modelType(), s.task(), s.targetColumn(), s.featureColumns(), hyperparameters,
                 s.preprocessing(), s.testSize(), s.randomSeed());
     }

@@ -275,4 +275,38 @@ class CrossValidatorTest {
             pool.shutdownNow();
         }
     }
+
+    // ------------------------------------------------------------------ tree counts sharing one fit
+
+    private static TrainingSpec forest(Task task, String target, Map<String, Object> params) {
+        return new TrainingSpec(ModelCatalog.RANDOM_FOREST, task, target, List.of(),
+                ModelCatalog.find(ModelCatalog.RANDOM_FOREST).orElseThrow().validate(params), null, 0.2, 42L);
+    }
+
+    /** The first k trees of a forest are the forest of k trees: the shared fit scores every count exactly as alone. */
+    @Test
+    void treeCountsSharingOneFitScoreExactlyAsEachCountAlone() {
+        TestData.Loaded d = TestData.load("titanic");
+        int[] counts = { 20, 5, 40, 20 };
+        for (Object depth : java.util.Arrays.asList(null, 4)) {
+            Map<String, Object> params = new java.util.HashMap<>();
+            params.put("max_depth", depth);
+            params.put("n_trees", 7); // ignored
+            double[][] shared = CrossValidator.crossValidateTreeCounts(d.table(), d.types(),
+                    forest(Task.CLASSIFICATION, "Survived", params), counts, 3, "accuracy", null);
+            for (int c = 0; c < counts.length; c++) {
+                params.put("n_trees", counts[c]);
+                double[] alone = CrossValidator.crossValidate(d.table(), d.types(), forest(Task.CLASSIFICATION, "Survived", params),
+                        3, "accuracy", null);
+                assertArrayEquals(alone, shared[c], "n_trees " + counts[c] + ", max_depth " + depth);
+            }
+        }
+        double[][] regression = CrossValidator.crossValidateTreeCounts(d.table(), d.types(),
+                forest(Task.REGRESSION, "Fare", Map.of("max_depth", 6)), new int[]{ 30, 10 }, 3, "r2", null);
+        assertArrayEquals(CrossValidator.crossValidate(d.table(), d.types(), forest(Task.REGRESSION, "Fare",
+                Map.of("max_depth", 6, "n_trees", 10)), 3, "r2", null), regression[1]);
+        assertArrayEquals(CrossValidator.crossValidate(d.table(), d.types(), forest(Task.REGRESSION, "Fare",
+                Map.of("max_depth", 6, "n_trees", 30)), 3, "r2", null), regression[0]);
+        assertTrue(regression[1][0] != regression[0][0], "10 and 30 trees score differently");
+    }
 }

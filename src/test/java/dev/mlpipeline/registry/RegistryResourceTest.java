@@ -107,7 +107,8 @@ class RegistryResourceTest {
         given().get("/api/registry/models?dataset_id=" + s.customers()).then()
                 .body("[0].versions[0].best_score", nullValue())
                 .body("[0].versions[0].keySet()", contains("version", "job_id", "source", "dataset_id", "dataset_name",
-                        "model_type", "task", "metrics", "best_score", "hyperparameters", "is_deployed", "created_at"));
+                        "model_type", "task", "metrics", "best_score", "hyperparameters", "is_deployed", "created_at", "aliases", "tags",
+                        "description", "archived"));
     }
 
     @Test

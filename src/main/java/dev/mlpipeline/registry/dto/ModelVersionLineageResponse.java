@@ -28,7 +28,11 @@ public record ModelVersionLineageResponse(
         long randomSeed,
         @Schema(description = "Tuning jobs only; null for training", nullable = true) Tuning tuning,
         Artifact artifact,
-        Timings timings) {
+        Timings timings,
+        @Schema(description = "Aliases pointing at this version, sorted", examples = "[\"champion\"]") List<String> aliases,
+        @Schema(type = SchemaType.OBJECT, additionalProperties = String.class, description = "The version's tags; {} when none") @JsonRawValue String tags,
+        @Schema(description = "Free-text description, or null", nullable = true) String description,
+        @Schema(description = "True when the version is archived") boolean archived) {
 
     public record DatasetRef(String id, String name, @Schema(description = "SHA-256 of the uploaded CSV") String sha256) {
     }

@@ -27,7 +27,9 @@ public record TuningJobResponse(
 
     @Schema(name = "TuningTrial")
     public record TrialResponse(int trialIndex, Map<String, Object> params, double meanScore, double stdScore,
-            List<Double> foldScores, long durationMs) {
+            List<Double> foldScores, long durationMs,
+            @Schema(description = "The replica (its claimed_by name) whose worker cross-validated the trial; null for trials stored before trials were queue work",
+                    nullable = true, examples = "replica-3f9c2a1b") String replica) {
     }
 
     public static TuningJobResponse of(HyperparameterTuningJob j, List<TrialResponse> trials) {
