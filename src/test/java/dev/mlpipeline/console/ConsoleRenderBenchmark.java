@@ -80,6 +80,7 @@ class ConsoleRenderBenchmark {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String root = base.toString().replaceAll("/$", "");
         List<String> lines = new ArrayList<>();
+        List<String> slow = new ArrayList<>();
         double reference = 0;
         for (var page : pages.entrySet()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(root + page.getValue())).GET().build();
@@ -103,12 +104,13 @@ class ConsoleRenderBenchmark {
             }
             lines.add(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %d |", page.getKey(), median, p95, median / reference,
                     bytes / 1024));
-            if (!page.getValue().startsWith("/api")) {
-                assertTrue(median < 100, page.getKey() + ": median " + median + " ms");
+            if (!page.getValue().startsWith("/api") && median >= 100) {
+                slow.add(page.getKey() + ": median " + median + " ms");
             }
         }
         System.out.println("| page | median ms | p95 ms | × API reference | KiB |");
         System.out.println("| --- | --- | --- | --- | --- |");
         lines.forEach(System.out::println);
+        assertTrue(slow.isEmpty(), String.join("; ", slow));
     }
 }
