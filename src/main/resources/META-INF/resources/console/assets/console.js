@@ -1,0 +1,93 @@
+// Model registry console: the little that HTML and htmx do not do by themselves.
+// - marks the current page in the navigation,
+// - shows an upload's progress (htmx:xhr:progress),
+// - draws the charts declared by <canvas data-chart=... data-points="[[x, y], ...]">.
+(function () {
+  'use strict';
+
+  // Error answers (4xx/5xx) carry an HTML explanation: swap them like successes.
+  document.addEventListener('htmx:beforeSwap', function (e) {
+    if (e.detail.xhr.status >= 400) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
+  function markNavigation() {
+    var path = window.location.pathname;
+    document.querySelectorAll('header.top nav a').forEach(function (a) {
+      var href = a.getAttribute('href');
+      var current = href === '/' ? (path === '/' || path.indexOf('/console/models/') === 0) : path.indexOf(href) === 0;
+      if (current) {
+        a.setAttribute('aria-current', 'page');
+      }
+    });
+  }
+
+  function watchUploads() {
+    document.addEventListener('htmx:xhr:progress', function (e) {
+      var bar = document.getElementById('upload-progress');
+      var out = document.getElementById('upload-percent');
+      if (!bar || !e.detail.lengthComputable) {
+        return;
+      }
+      var pct = Math.round(e.detail.loaded / e.detail.total * 100);
+      bar.value = pct;
+      bar.textContent = pct + ' %';
+      if (out) {
+        out.textContent = pct + ' %';
+      }
+    });
+  }
+
+  function drawCharts(root) {
+    if (typeof Chart === 'undefined') {
+      return;
+    }
+    root.querySelectorAll('canvas[data-chart]').forEach(function (canvas) {
+      if (canvas.dataset.drawn) {
+        return;
+      }
+      canvas.dataset.drawn = 'true';
+      var points = JSON.parse(canvas.dataset.points || '[]');
+      var kind = canvas.dataset.chart;
+      var label = canvas.dataset.label || '';
+      var config;
+      if (kind === 'bars') {
+        config = {
+          type: 'bar',
+          data: { labels: points.map(function (p) { return p[0]; }),
+                  datasets: [{ label: label, data: points.map(function (p) { return p[1]; }), backgroundColor: '#0b5cad' }] },
+          options: { indexAxis: 'y', animation: false, plugins: { legend: { display: false } } }
+        };
+      } else {
+        var data = points.map(function (p) { return { x: p[0], y: p[1] }; });
+        var datasets = [{ label: label, data: data, borderColor: '#0b5cad', backgroundColor: '#0b5cad', tension: 0, pointRadius: 3 }];
+        if (kind === 'trials') {
+          datasets.push({ label: '+ std', data: points.map(function (p) { return { x: p[0], y: p[1] + p[2] }; }),
+                          borderColor: '#9ab', borderDash: [4, 4], pointRadius: 0, fill: false });
+          datasets.push({ label: '- std', data: points.map(function (p) { return { x: p[0], y: p[1] - p[2] }; }),
+                          borderColor: '#9ab', borderDash: [4, 4], pointRadius: 0, fill: false });
+        }
+        config = {
+          type: kind === 'trials' ? 'scatter' : 'line',
+          data: { datasets: datasets },
+          options: {
+            animation: false, parsing: true, showLine: kind !== 'trials',
+            scales: { x: { type: 'linear', title: { display: true, text: kind === 'trials' ? 'trial' : 'version' }, ticks: { precision: 0 } },
+                      y: { title: { display: true, text: label } } },
+            plugins: { legend: { display: kind === 'trials' } }
+          }
+        };
+      }
+      new Chart(canvas, config);
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    markNavigation();
+    watchUploads();
+    drawCharts(document);
+  });
+  document.addEventListener('htmx:afterSettle', function (e) { drawCharts(e.target); });
+})();
