@@ -115,8 +115,9 @@ public class DeploymentPages {
     @POST
     @Path("/deployments")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<TemplateInstance> deployModel(@RestForm("job_id") String jobId) {
-        return Uni.createFrom().deferred(() -> deployments.deployModel(Views.blankToNull(jobId)))
+    public Uni<TemplateInstance> deployModel(@RestForm("job_id") String jobId, @RestForm("reason") String reason) {
+        return Uni.createFrom().deferred(() -> deployments.deployModel(Views.blankToNull(jobId), Views.blankToNull(reason),
+                dev.mlpipeline.security.Actor.currentName()))
                 .map(d -> DeploymentResponse.of(d.deployment()))
                 .map(d -> Templates.deployments$message((d.version() > 0 ? d.modelType() + " v" + d.version() : d.jobId())
                         + " is deployed (" + d.id() + ").", "/console/deployments"));
@@ -184,7 +185,7 @@ public class DeploymentPages {
                 body = Views.json(List.of(row)).getBytes(StandardCharsets.UTF_8);
             }
             try {
-                return api.predict(body, null);
+                return api.predict(body, null, null);
             } catch (java.io.IOException e) {
                 // answered as the API answers a malformed body (ProblemMapper)
                 return Uni.createFrom().failure(e);
