@@ -15,7 +15,7 @@ import smile.regression.Regression;
  */
 sealed interface Estimator extends Serializable
         permits Estimator.Logistic, Estimator.TupleClassifier, Estimator.TupleRegressor, Estimator.TreeClassifier,
-        Estimator.TreeRegressor, Estimator.Linear {
+        Estimator.TreeRegressor, Estimator.Linear, Estimator.BinnedForest {
 
     /**
      * Classifies one vector.
@@ -116,6 +116,25 @@ sealed interface Estimator extends Serializable
                 y += weights[i] * x[columns[i]];
             }
             return y;
+        }
+    }
+
+    /**
+     * A {@link HistogramForest} (random forests fitted on large training sets), over the same tree-column layout as
+     * {@link TreeClassifier}.
+     */
+    record BinnedForest(HistogramForest.Model model, Estimators.TreeColumns columns) implements Estimator {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int classify(double[] x, double[] posteriori) {
+            return model.classify(columns.apply(x), posteriori);
+        }
+
+        @Override
+        public double regress(double[] x) {
+            return model.regress(columns.apply(x));
         }
     }
 }
