@@ -105,6 +105,14 @@ public interface MlpipelineConfig {
         @WithDefault("5m")
         Duration completionRetryWindow();
 
+        /**
+         * Heap one job may need (bytes; {@code 1500M}); a training or tuning job whose estimated peak
+         * ({@link dev.mlpipeline.pipeline.MemoryEstimate}) is larger is refused at submission with a 400
+         * that says how much it needs and what to change. Default: 80 % of the JVM's maximum heap
+         * ({@code -Xmx}, or {@code -XX:MaxRAMPercentage} of the container's memory limit).
+         */
+        java.util.Optional<MemorySize> memoryBudget();
+
         /** Whether this replica claims and runs jobs (an API-only replica sets it to false). */
         @WithDefault("true")
         boolean enabled();

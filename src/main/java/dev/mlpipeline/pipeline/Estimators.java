@@ -181,7 +181,7 @@ final class Estimators {
             return out;
         }
 
-        private int levels(int c) {
+        int levels(int c) {
             return size[c] == -2 ? 2 : size[c];
         }
 
@@ -305,6 +305,7 @@ final class Estimators {
     private static Estimator forestClassifier(Data d, Map<String, Object> p, long seed, ProgressListener progress,
             CancellationToken cancel) {
         TreeColumns tc = TreeColumns.of(d);
+        if (binned(d, tc)) return binnedForest(d, tc, p, true, seed, progress, cancel);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.classification.RandomForest.TrainingStatus>(trees, progress, cancel)) {
             var options = new smile.classification.RandomForest.Options(trees, mtry(p.get("mtry"), tc.count(), true),
@@ -318,6 +319,7 @@ final class Estimators {
     private static Estimator forestRegressor(Data d, Map<String, Object> p, long seed, ProgressListener progress,
             CancellationToken cancel) {
         TreeColumns tc = TreeColumns.of(d);
+        if (binned(d, tc)) return binnedForest(d, tc, p, false, seed, progress, cancel);
         int trees = intParam(p, "n_trees");
         try (var controller = new Controller<smile.regression.RandomForest.TrainingStatus>(trees, progress, cancel)) {
             var options = new smile.regression.RandomForest.Options(trees, mtry(p.get("mtry"), tc.count(), false),
@@ -326,6 +328,39 @@ final class Estimators {
             var model = cancellable(cancel, () -> smile.regression.RandomForest.fit(Formula.lhs(Y), frame(d, tc), options));
             return treeRegressor(model, tc);
         }
+    }
+
+    /**
+     * Training rows from which RandomForest is grown by {@link HistogramForest} instead of Smile: below it Smile's
+     * exact splits are fast (and keep today's fitted models); above it Smile's per-split cost, proportional to the
+     * whole training set, makes a forest quadratic in the rows (issue 18's profile in docs/benchmarks.md).
+     */
+    static final int BINNED_FOREST_MIN_ROWS = 100_000;
+
+    /** {@link #BINNED_FOREST_MIN_ROWS}; tests lower it to compare both learners on the same small dataset. */
+    static int binnedForestMinRows = BINNED_FOREST_MIN_ROWS;
+
+    private static boolean binned(Data d, TreeColumns tc) {
+        if (d.rows() < binnedForestMinRows) return false;
+        for (int c = 0; c < tc.count(); c++) if (tc.levels(c) + 1 > HistogramForest.MAX_BINS) return false;
+        return true;
+    }
+
+    private static Estimator binnedForest(Data d, TreeColumns tc, Map<String, Object> p, boolean classification,
+            long seed, ProgressListener progress, CancellationToken cancel) {
+        int cols = tc.count();
+        double[][] columns = new double[cols][d.rows()];
+        int[] levels = new int[cols];
+        for (int c = 0; c < cols; c++) {
+            levels[c] = tc.size()[c] == -1 ? -1 : tc.levels(c) + 1; // + the "unseen" level
+            for (int i = 0; i < d.rows(); i++) columns[c][i] = tc.value(d.x()[i], c);
+        }
+        Object depth = p.get("max_depth");
+        var options = new HistogramForest.Options(intParam(p, "n_trees"), mtry(p.get("mtry"), cols, classification),
+                depth == null ? Integer.MAX_VALUE : ((Number) depth).intValue(), intParam(p, "min_samples_leaf"),
+                numParam(p, "subsample"));
+        return HistogramForest.fit(columns, levels, d.yClass(), d.yValue(), d.numClasses(), options, seed, progress,
+                cancel, tc);
     }
 
     private static int boostLeaves(Object maxDepth, int rows) {

@@ -19,6 +19,8 @@ import dev.mlpipeline.jobs.JobQueue;
 import dev.mlpipeline.jobs.JobScheduler;
 import dev.mlpipeline.jobs.JobSpecs;
 import dev.mlpipeline.jobs.JobStatus;
+import dev.mlpipeline.jobs.MemoryAdmission;
+import dev.mlpipeline.pipeline.MemoryEstimate;
 import dev.mlpipeline.pipeline.TrainingSpec;
 import dev.mlpipeline.training.dto.CreateTrainingJobRequest;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -44,6 +46,9 @@ public class TrainingJobService {
     @Inject
     JobScheduler scheduler;
 
+    @Inject
+    MemoryAdmission admission;
+
     /**
      * Validates a request against its dataset (on a worker thread) and commits it as PENDING; any
      * replica's scheduler then claims it. Nothing is stored when the request is invalid.
@@ -55,7 +60,11 @@ public class TrainingJobService {
                 request.preprocessing());
         JobSpecs.modelType(request.modelType());
         return tables.load(request.datasetId())
-                .flatMap(data -> Offload.io(() -> JobSpecs.validate(data, fields)))
+                .flatMap(data -> Offload.io(() -> {
+                    TrainingSpec spec = JobSpecs.validate(data, fields);
+                    admission.check(MemoryEstimate.of(data.table(), data.types(), spec));
+                    return spec;
+                }))
                 .flatMap(spec -> Panache.withTransaction(() -> insert(request.datasetId(), spec)))
                 .invoke(job -> scheduler.wakeUp());
     }

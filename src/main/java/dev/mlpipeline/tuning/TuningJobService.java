@@ -20,7 +20,9 @@ import dev.mlpipeline.jobs.JobKind;
 import dev.mlpipeline.jobs.JobQueue;
 import dev.mlpipeline.jobs.JobScheduler;
 import dev.mlpipeline.jobs.JobSpecs;
+import dev.mlpipeline.jobs.MemoryAdmission;
 import dev.mlpipeline.pipeline.CrossValidator;
+import dev.mlpipeline.pipeline.MemoryEstimate;
 import dev.mlpipeline.pipeline.Metrics;
 import dev.mlpipeline.pipeline.ModelCatalog;
 import dev.mlpipeline.pipeline.SearchSpace;
@@ -46,6 +48,9 @@ public class TuningJobService {
 
     @Inject
     DatasetTables tables;
+
+    @Inject
+    MemoryAdmission admission;
 
     @Inject
     JobQueue queue;
@@ -108,8 +113,28 @@ public class TuningJobService {
             CrossValidator.validateFolds(data.table(), data.types(), spec, folds);
             String scoring = r.scoring() == null ? Metrics.defaultScoring(spec.task()) : r.scoring();
             Metrics.checkScoring(scoring, spec.task());
+            admission.check(memoryEstimate(data, spec, space, strategy, nIter));
             return new ValidTuning(spec, space, r.searchSpace(), strategy, nIter, folds, scoring);
         });
+    }
+
+    /**
+     * The largest configuration's estimate, for as many fits at once as this replica runs trials in parallel (an
+     * upper bound: a fold trains on fewer rows than the final refit).
+     */
+    private MemoryEstimate memoryEstimate(LoadedTable data, TrainingSpec spec, SearchSpace space, String strategy,
+            Integer nIter) {
+        List<Map<String, Object>> configurations = SearchSpace.GRID.equals(strategy) ? space.grid()
+                : space.sample(nIter, spec.randomSeed());
+        MemoryEstimate largest = null;
+        for (Map<String, Object> configuration : configurations) {
+            Map<String, Object> hyperparameters = new java.util.LinkedHashMap<>(spec.hyperparameters());
+            hyperparameters.putAll(configuration);
+            TrainingSpec trial = new TrainingSpec(spec.modelType(), spec.task(), spec.targetColumn(), spec.featureColumns(),
+                    hyperparameters, spec.preprocessing(), spec.testSize(), spec.randomSeed());
+            largest = MemoryEstimate.max(largest, MemoryEstimate.of(data.table(), data.types(), trial));
+        }
+        return largest.concurrent(Math.min(configurations.size(), config.jobs().workerCount()));
     }
 
     private Uni<HyperparameterTuningJob> insert(String datasetId, ValidTuning valid) {

@@ -1,0 +1,560 @@
+package dev.mlpipeline.pipeline;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * Random forest (Breiman 2001, as scikit-learn's {@code RandomForestClassifier}/{@code RandomForestRegressor}: bootstrap
+ * samples, {@code max_features} candidate columns per split, Gini or squared-error impurity, probability averaging)
+ * grown over <em>binned</em> columns, for training sets too large for Smile's trees.
+ *
+ * <p>
+ * Why our own learner: profiling a 200,000-row fit (issue 18, {@code bench/fit-large.sh}) showed Smile 6.3's
+ * {@code CART.split} allocating and scanning arrays of the whole training set's size at <em>every</em> split
+ * ({@code boolean[n]}, {@code MathEx.sum(int[n])}), so a fully grown tree costs O(n²) and a 1 M-row forest ran for
+ * minutes and gigabytes; that is inside Smile, not in how we call it. XGBoost4J would be fast but ships JNI libraries
+ * (a native-image and portability cost this service avoids everywhere else), and its trees are gradient boosted, not
+ * a random forest. This learner follows LightGBM's histogram idea (Ke et al. 2017): each numeric column is cut once
+ * into at most {@value #MAX_BINS} bins (every distinct value its own bin when there are few enough, else quantile
+ * bins), stored as one byte per cell; a node's best split is found from per-bin class counts, in O(node size) per
+ * candidate column, with no per-split allocation. Nominal columns (one-hot blocks folded back by
+ * {@link Estimators.TreeColumns}) split "level == v versus the rest", as Smile's nominal splits do.
+ *
+ * <p>
+ * Memory: the binned matrix ({@code rows × columns} bytes), per tree in flight a sample index and weights
+ * ({@code 8 × rows} bytes), and the trees themselves (about 36 bytes per node for two classes).
+ */
+final class HistogramForest {
+
+    /** Bins per column at most (cells are stored as unsigned bytes). */
+    static final int MAX_BINS = 256;
+
+    /** Nodes with fewer distinct samples than this find their splits by sorting instead of by histogram. */
+    private static final int SORT_BELOW = 48;
+
+    private HistogramForest() {
+    }
+
+    /**
+     * Hyperparameters, in scikit-learn's terms.
+     *
+     * @param trees          {@code n_estimators}
+     * @param mtry           {@code max_features}: candidate columns per split
+     * @param maxDepth       {@code max_depth} in split levels; {@link Integer#MAX_VALUE} for none
+     * @param minSamplesLeaf {@code min_samples_leaf}: distinct training rows per leaf at least
+     * @param subsample      1.0: a bootstrap sample (n rows drawn with replacement); below 1.0: that fraction of the
+     *                       rows drawn without replacement (Smile's and the catalog's meaning)
+     */
+    record Options(int trees, int mtry, int maxDepth, int minSamplesLeaf, double subsample) {
+    }
+
+    /**
+     * Fits a forest.
+     *
+     * @param columns    tree columns, {@code columns[j][i]} = value of column j in row i (level index when nominal)
+     * @param levels     per column: number of bins needed for a nominal column (levels + 1 for "unseen"), or -1 for
+     *                   a numeric column; at most {@value #MAX_BINS}
+     * @param yClass     class indices 0..k-1 (classification) or null
+     * @param yValue     targets (regression) or null
+     * @param classes    k, or 0 for regression
+     * @param options    hyperparameters
+     * @param seed       seed of the bootstrap and column draws (tree t uses the t-th draw of a generator seeded here)
+     * @param progress   receives the fraction of trees grown
+     * @param cancel     polled between trees and every few thousand nodes
+     * @param layout     the tree-column layout the columns were made with (kept with the model for predict)
+     * @return the fitted forest as {@link FlatTrees} (the form every tree model is predicted, explained and stored
+     *         in): leaves keep their bootstrap class counts, turned into probabilities as Smile's forests do
+     * @throws TrainingCancelledException when cancelled
+     */
+    static FlatTrees fit(double[][] columns, int[] levels, int[] yClass, double[] yValue, int classes, Options options,
+            long seed, ProgressListener progress, CancellationToken cancel, Estimators.TreeColumns layout) {
+        int p = columns.length;
+        int n = yClass != null ? yClass.length : yValue.length;
+        boolean[] nominal = new boolean[p];
+        double[][] edges = new double[p][];
+        byte[][] bins = new byte[p][];
+        for (int j = 0; j < p; j++) {
+            nominal[j] = levels[j] > 0;
+            if (nominal[j] && levels[j] > MAX_BINS) {
+                throw new IllegalArgumentException("column " + j + " has more than " + MAX_BINS + " levels");
+            }
+            edges[j] = nominal[j] ? null : edges(columns[j]);
+            bins[j] = binned(columns[j], edges[j]);
+        }
+        int[] binCount = new int[p];
+        for (int j = 0; j < p; j++) binCount[j] = nominal[j] ? levels[j] : edges[j].length;
+
+        SplittableRandom root = new SplittableRandom(seed);
+        long[] seeds = new long[options.trees()];
+        for (int t = 0; t < seeds.length; t++) seeds[t] = root.nextLong();
+        AtomicInteger done = new AtomicInteger();
+        double[][] importance = new double[options.trees()][];
+        FlatTrees.Tree[] trees = IntStream.range(0, options.trees()).parallel().mapToObj(t -> {
+            if (cancel.isCancelled()) throw new TrainingCancelledException();
+            Grower g = new Grower(bins, edges, binCount, nominal, yClass, yValue, classes, options, seeds[t], cancel, n);
+            FlatTrees.Tree tree = g.grow();
+            importance[t] = g.importance;
+            progress.onProgress(Math.min(1.0, done.incrementAndGet() / (double) options.trees()));
+            return tree;
+        }).toArray(FlatTrees.Tree[]::new);
+
+        double[] mean = new double[p];
+        for (double[] imp : importance) {
+            double sum = Arrays.stream(imp).sum();
+            if (sum > 0) for (int j = 0; j < p; j++) mean[j] += imp[j] / sum;
+        }
+        double total = Arrays.stream(mean).sum();
+        if (total > 0) for (int j = 0; j < p; j++) mean[j] /= total;
+        if (yClass == null) return new FlatTrees(FlatTrees.Kind.FOREST_REGRESSOR, layout, 0, null, 0.0, 1.0, trees, mean);
+        double[] weights = new double[trees.length];
+        Arrays.fill(weights, 1.0);
+        return new FlatTrees(FlatTrees.Kind.FOREST_CLASSIFIER, layout, classes, weights, 0.0, 1.0, trees, mean);
+    }
+
+    /**
+     * Upper bin edges of a numeric column: every distinct value its own bin when there are at most
+     * {@value #MAX_BINS}, else quantile bins; each edge is the midpoint between the largest value of its bin and the
+     * smallest of the next (scikit-learn's thresholds), the last edge +∞.
+     */
+    static double[] edges(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int distinct = 0;
+        for (int i = 0; i < sorted.length; i++) if (i == 0 || sorted[i] != sorted[i - 1]) sorted[distinct++] = sorted[i];
+        double[] uniq = Arrays.copyOf(sorted, distinct);
+        if (distinct <= MAX_BINS) {
+            double[] e = new double[Math.max(1, distinct)];
+            for (int b = 0; b + 1 < distinct; b++) e[b] = midpoint(uniq[b], uniq[b + 1]);
+            e[e.length - 1] = Double.POSITIVE_INFINITY;
+            return e;
+        }
+        // Quantile cuts over the rows (not the distinct values), so heavy values get their own bins.
+        double[] all = values.clone();
+        Arrays.sort(all);
+        double[] e = new double[MAX_BINS];
+        int count = 0;
+        for (int q = 1; q < MAX_BINS; q++) {
+            double v = all[(int) ((long) all.length * q / MAX_BINS)];
+            int at = Arrays.binarySearch(uniq, v);
+            if (at + 1 >= uniq.length) break;
+            double edge = midpoint(uniq[at], uniq[at + 1]);
+            if (count == 0 || edge > e[count - 1]) e[count++] = edge;
+        }
+        e[count++] = Double.POSITIVE_INFINITY;
+        return Arrays.copyOf(e, count);
+    }
+
+    private static double midpoint(double a, double b) {
+        double m = a + (b - a) / 2;
+        return m >= b ? a : m; // adjacent doubles: keep a <= threshold < b
+    }
+
+    private static byte[] binned(double[] values, double[] edges) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int b;
+            if (edges == null) {
+                b = (int) values[i];
+            } else {
+                b = Arrays.binarySearch(edges, values[i]);
+                if (b < 0) b = -b - 1; // first edge >= value
+            }
+            out[i] = (byte) b;
+        }
+        return out;
+    }
+
+    /** Grows one tree; one instance per tree, used by one thread. */
+    private static final class Grower {
+        private final byte[][] bins;
+        private final double[][] edges;
+        private final int[] binCount;
+        private final boolean[] nominal;
+        private final int[] yClass;
+        private final double[] yValue;
+        private final int k; // classes, or 2 slots (weight, weighted sum) for regression
+        private final boolean regression;
+        private final Options options;
+        private final SplittableRandom random;
+        private final CancellationToken cancel;
+        private final int[] idx;
+        private final int[] weight;
+        private final int[] order; // column draw order, reshuffled per node
+        final double[] importance;
+
+        // Per-node scratch, reused.
+        private final double[] hist;
+        private final int[] histRows;
+        private final double[] left;
+        private final double[] total;
+        private final long[] keys;
+
+        // Output, grown as needed.
+        private int size;
+        private int[] feature = new int[1024];
+        private double[] threshold = new double[1024];
+        private int[] right = new int[1024];
+        private double[] value; // regression: the mean target per node
+        private int[] count = new int[1024]; // weighted samples per node
+        private int[] classCounts; // classification: k weighted class counts per node
+
+        Grower(byte[][] bins, double[][] edges, int[] binCount, boolean[] nominal, int[] yClass, double[] yValue,
+                int classes, Options options, long seed, CancellationToken cancel, int n) {
+            this.bins = bins;
+            this.edges = edges;
+            this.binCount = binCount;
+            this.nominal = nominal;
+            this.yClass = yClass;
+            this.yValue = yValue;
+            this.regression = yClass == null;
+            this.k = regression ? 2 : classes;
+            this.options = options;
+            this.random = new SplittableRandom(seed);
+            this.cancel = cancel;
+            this.importance = new double[bins.length];
+            this.value = new double[1024];
+            this.classCounts = regression ? null : new int[1024 * k];
+            int[] w = new int[n];
+            if (options.subsample() >= 1.0) { // bootstrap: n draws with replacement
+                for (int d = 0; d < n; d++) w[random.nextInt(n)]++;
+            } else { // without replacement (a partial Fisher-Yates shuffle)
+                int draws = (int) Math.max(1, Math.round(options.subsample() * n));
+                int[] perm = IntStream.range(0, n).toArray();
+                for (int d = 0; d < draws; d++) {
+                    int r = d + random.nextInt(n - d);
+                    int t = perm[r];
+                    perm[r] = perm[d];
+                    perm[d] = t;
+                    w[t] = 1;
+                }
+            }
+            int m = 0;
+            for (int i = 0; i < n; i++) if (w[i] > 0) m++;
+            idx = new int[m];
+            weight = new int[m];
+            m = 0;
+            for (int i = 0; i < n; i++) {
+                if (w[i] > 0) {
+                    idx[m] = i;
+                    weight[m++] = w[i];
+                }
+            }
+            order = IntStream.range(0, bins.length).toArray();
+            hist = new double[MAX_BINS * k];
+            histRows = new int[MAX_BINS];
+            left = new double[k];
+            total = new double[k];
+            keys = new long[SORT_BELOW];
+        }
+
+        FlatTrees.Tree grow() {
+            double[] stats = new double[k];
+            for (int i = 0; i < idx.length; i++) add(stats, i, 1);
+            node(0, idx.length, 0, stats);
+            int[] f = Arrays.copyOf(feature, size);
+            boolean[] nominalSplit = new boolean[size];
+            for (int i = 0; i < size; i++) nominalSplit[i] = f[i] >= 0 && nominal[f[i]];
+            double[] split = Arrays.copyOf(threshold, size);
+            int[] r = Arrays.copyOf(right, size);
+            if (regression) {
+                return FlatTrees.Tree.regression(f, nominalSplit, split, r, Arrays.copyOf(count, size),
+                        Arrays.copyOf(value, size));
+            }
+            return FlatTrees.Tree.classification(f, nominalSplit, split, r, k, Arrays.copyOf(classCounts, size * k));
+        }
+
+        /** Adds position i's weighted target to stats (class counts, or weight and weighted sum). */
+        private void add(double[] stats, int i, int sign) {
+            int w = weight[i] * sign;
+            if (regression) {
+                stats[0] += w;
+                stats[1] += w * yValue[idx[i]];
+            } else {
+                stats[yClass[idx[i]]] += w;
+            }
+        }
+
+        /** Impurity score to maximise: Σ_c n_c² / n (Gini) or (Σ y)² / n (squared error), for one side. */
+        private double score(double[] s, int offset) {
+            if (regression) {
+                double w = s[offset];
+                return w > 0 ? s[offset + 1] * s[offset + 1] / w : 0;
+            }
+            double sum = 0;
+            double sq = 0;
+            for (int c = 0; c < k; c++) {
+                double v = s[offset + c];
+                sum += v;
+                sq += v * v;
+            }
+            return sum > 0 ? sq / sum : 0;
+        }
+
+        private double weightOf(double[] s, int offset) {
+            if (regression) return s[offset];
+            double sum = 0;
+            for (int c = 0; c < k; c++) sum += s[offset + c];
+            return sum;
+        }
+
+        /** Builds the subtree over idx[lo, hi) with the given target stats; returns its node index. */
+        private int node(int lo, int hi, int depth, double[] stats) {
+            int id = newNode(stats);
+            if ((size & 4095) == 0 && cancel.isCancelled()) throw new TrainingCancelledException();
+            int m = hi - lo;
+            double w = weightOf(stats, 0);
+            if (depth >= options.maxDepth() || m < 2 * options.minSamplesLeaf() || pure(stats)) return id;
+
+            double parentScore = score(stats, 0);
+            double bestGain = 1e-12 * Math.max(1, Math.abs(parentScore));
+            int bestFeature = -1;
+            int bestBin = -1;
+            int p = order.length;
+            int visited = 0;
+            for (int r = 0; r < p && visited < options.mtry(); r++) {
+                int s = r + random.nextInt(p - r);
+                int f = order[s];
+                order[s] = order[r];
+                order[r] = f;
+                int found = m < SORT_BELOW ? splitBySort(f, lo, hi, stats) : splitByHistogram(f, lo, hi, stats);
+                if (found == Integer.MIN_VALUE) continue; // constant in this node: does not count (scikit-learn)
+                visited++;
+                if (found >= 0 && lastGain - parentScore > bestGain) {
+                    bestGain = lastGain - parentScore;
+                    bestFeature = f;
+                    bestBin = found;
+                }
+            }
+            if (bestFeature < 0) return id;
+
+            byte[] col = bins[bestFeature];
+            boolean nom = nominal[bestFeature];
+            int i = lo;
+            int j = hi - 1;
+            while (i <= j) {
+                int b = col[idx[i]] & 0xFF;
+                if (nom ? b == bestBin : b <= bestBin) {
+                    i++;
+                } else {
+                    swap(i, j--);
+                }
+            }
+            double[] leftStats = new double[k];
+            for (int q = lo; q < i; q++) add(leftStats, q, 1);
+            double[] rightStats = new double[k];
+            for (int c = 0; c < k; c++) rightStats[c] = stats[c] - leftStats[c];
+            importance[bestFeature] += impurityDecrease(stats, leftStats, rightStats, w);
+
+            feature[id] = bestFeature;
+            threshold[id] = nom ? bestBin : edges[bestFeature][bestBin];
+            node(lo, i, depth + 1, leftStats);
+            int rightChild = node(i, hi, depth + 1, rightStats); // not inlined: the call may reallocate right[]
+            right[id] = rightChild;
+            return id;
+        }
+
+        private double lastGain;
+
+        /**
+         * Best split of column f over the node by per-bin histograms.
+         *
+         * @return the bin to split after (numeric) or the level (nominal); -1 when no split satisfies
+         *         min_samples_leaf; {@link Integer#MIN_VALUE} when the column is constant in the node
+         */
+        private int splitByHistogram(int f, int lo, int hi, double[] stats) {
+            byte[] col = bins[f];
+            int lowBin = MAX_BINS;
+            int highBin = -1;
+            for (int q = lo; q < hi; q++) {
+                int b = col[idx[q]] & 0xFF;
+                if (b < lowBin) lowBin = b;
+                if (b > highBin) highBin = b;
+                histRows[b]++;
+                int w = weight[q];
+                if (regression) {
+                    hist[2 * b] += w;
+                    hist[2 * b + 1] += w * yValue[idx[q]];
+                } else {
+                    hist[b * k + yClass[idx[q]]] += w;
+                }
+            }
+            int found = lowBin == highBin ? Integer.MIN_VALUE
+                    : bestOverBins(f, lowBin, highBin, hi - lo, stats);
+            Arrays.fill(hist, lowBin * k, (highBin + 1) * k, 0);
+            Arrays.fill(histRows, lowBin, highBin + 1, 0);
+            return found;
+        }
+
+        /** As {@link #splitByHistogram} for small nodes: the node's rows sorted by bin, scanned once. */
+        private int splitBySort(int f, int lo, int hi, double[] stats) {
+            byte[] col = bins[f];
+            int m = hi - lo;
+            for (int q = 0; q < m; q++) keys[q] = ((long) (col[idx[lo + q]] & 0xFF) << 32) | (lo + q);
+            Arrays.sort(keys, 0, m);
+            int lowBin = (int) (keys[0] >>> 32);
+            int highBin = (int) (keys[m - 1] >>> 32);
+            if (lowBin == highBin) return Integer.MIN_VALUE;
+            // Fill the histogram for the bins present only, then reuse the bin scan.
+            for (int q = 0; q < m; q++) {
+                int b = (int) (keys[q] >>> 32);
+                int pos = (int) keys[q];
+                histRows[b]++;
+                int w = weight[pos];
+                if (regression) {
+                    hist[2 * b] += w;
+                    hist[2 * b + 1] += w * yValue[idx[pos]];
+                } else {
+                    hist[b * k + yClass[idx[pos]]] += w;
+                }
+            }
+            int found = bestOverPresentBins(f, m, stats);
+            for (int q = 0; q < m; q++) {
+                int b = (int) (keys[q] >>> 32);
+                histRows[b] = 0;
+                Arrays.fill(hist, b * k, b * k + k, 0);
+            }
+            return found;
+        }
+
+        private int bestOverBins(int f, int lowBin, int highBin, int rows, double[] stats) {
+            int minLeaf = options.minSamplesLeaf();
+            double best = Double.NEGATIVE_INFINITY;
+            int bestBin = -1;
+            if (nominal[f]) {
+                for (int b = lowBin; b <= highBin; b++) {
+                    int r = histRows[b];
+                    if (r < minLeaf || rows - r < minLeaf) continue;
+                    double g = sideScores(b * k, stats);
+                    if (g > best) {
+                        best = g;
+                        bestBin = b;
+                    }
+                }
+            } else {
+                Arrays.fill(left, 0);
+                int leftRows = 0;
+                for (int b = lowBin; b < highBin; b++) {
+                    int r = histRows[b];
+                    if (r == 0) continue;
+                    leftRows += r;
+                    for (int c = 0; c < k; c++) left[c] += hist[b * k + c];
+                    if (leftRows < minLeaf) continue;
+                    if (rows - leftRows < minLeaf) break;
+                    double g = leftScore(stats);
+                    if (g > best) {
+                        best = g;
+                        bestBin = b;
+                    }
+                }
+            }
+            lastGain = best;
+            return bestBin;
+        }
+
+        private int bestOverPresentBins(int f, int rows, double[] stats) {
+            int minLeaf = options.minSamplesLeaf();
+            double best = Double.NEGATIVE_INFINITY;
+            int bestBin = -1;
+            Arrays.fill(left, 0);
+            int leftRows = 0;
+            int previous = -1;
+            for (int q = 0; q < rows; q++) {
+                int b = (int) (keys[q] >>> 32);
+                if (b == previous) continue;
+                previous = b;
+                int r = histRows[b];
+                if (nominal[f]) {
+                    if (r < minLeaf || rows - r < minLeaf) continue;
+                    double g = sideScores(b * k, stats);
+                    if (g > best) {
+                        best = g;
+                        bestBin = b;
+                    }
+                } else {
+                    if (q + r >= rows) break; // the last bin present: nothing to its right
+                    leftRows += r;
+                    for (int c = 0; c < k; c++) left[c] += hist[b * k + c];
+                    if (leftRows < minLeaf) continue;
+                    if (rows - leftRows < minLeaf) break;
+                    double g = leftScore(stats);
+                    if (g > best) {
+                        best = g;
+                        bestBin = b;
+                    }
+                }
+            }
+            lastGain = best;
+            return bestBin;
+        }
+
+        /** Score of the split that sends the histogram slot at offset left and the rest right. */
+        private double sideScores(int offset, double[] stats) {
+            for (int c = 0; c < k; c++) {
+                left[c] = hist[offset + c];
+                total[c] = stats[c] - left[c];
+            }
+            return score(left, 0) + score(total, 0);
+        }
+
+        /** Score of the split with {@link #left} on the left and the rest of the node on the right. */
+        private double leftScore(double[] stats) {
+            for (int c = 0; c < k; c++) total[c] = stats[c] - left[c];
+            return score(left, 0) + score(total, 0);
+        }
+
+        private boolean pure(double[] stats) {
+            if (regression) return false;
+            int nonZero = 0;
+            for (int c = 0; c < k; c++) if (stats[c] > 0) nonZero++;
+            return nonZero <= 1;
+        }
+
+        /** Weighted impurity decrease of a split: n·I(node) − n_L·I(left) − n_R·I(right). */
+        private double impurityDecrease(double[] node, double[] l, double[] r, double w) {
+            return impurity(node) * w - impurity(l) * weightOf(l, 0) - impurity(r) * weightOf(r, 0);
+        }
+
+        private double impurity(double[] s) {
+            double w = weightOf(s, 0);
+            if (w <= 0) return 0;
+            if (regression) {
+                // Variance needs Σy²; the decrease in squared error equals the gain in (Σy)²/n, so use that form.
+                return -s[1] * s[1] / (w * w);
+            }
+            return 1 - score(s, 0) / w;
+        }
+
+        private void swap(int a, int b) {
+            int t = idx[a];
+            idx[a] = idx[b];
+            idx[b] = t;
+            int u = weight[a];
+            weight[a] = weight[b];
+            weight[b] = u;
+        }
+
+        private int newNode(double[] stats) {
+            if (size == feature.length) {
+                int cap = size * 2;
+                feature = Arrays.copyOf(feature, cap);
+                threshold = Arrays.copyOf(threshold, cap);
+                right = Arrays.copyOf(right, cap);
+                count = Arrays.copyOf(count, cap);
+                value = Arrays.copyOf(value, cap);
+                if (!regression) classCounts = Arrays.copyOf(classCounts, cap * k);
+            }
+            int id = size++;
+            feature[id] = -1;
+            double w = weightOf(stats, 0);
+            count[id] = (int) w;
+            if (regression) {
+                value[id] = w > 0 ? stats[1] / w : 0;
+            } else {
+                for (int c = 0; c < k; c++) classCounts[id * k + c] = (int) stats[c];
+            }
+            return id;
+        }
+    }
+}

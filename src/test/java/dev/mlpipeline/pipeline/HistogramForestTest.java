@@ -1,0 +1,164 @@
+package dev.mlpipeline.pipeline;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HistogramForestTest {
+
+    private static final ProgressListener NONE = ProgressListener.NONE;
+
+    /** Layout of tree columns used as they are: numeric (-1) or nominal with the given levels. */
+    private static Estimators.TreeColumns layout(int... sizes) {
+        int[] start = new int[sizes.length];
+        for (int j = 0; j < sizes.length; j++) start[j] = j;
+        return new Estimators.TreeColumns(start, sizes);
+    }
+
+    /** Class probabilities of a forest for a vector of tree columns (its trees' leaf posteriori, averaged). */
+    private static int classify(FlatTrees forest, double[] z, double[] post) {
+        java.util.Arrays.fill(post, 0);
+        for (FlatTrees.Tree t : forest.trees()) {
+            int leaf = t.leaf(z);
+            for (int c = 0; c < post.length; c++) post[c] += t.value[leaf * post.length + c] / forest.trees().length;
+        }
+        return post[1] > post[0] ? 1 : 0;
+    }
+
+    @AfterEach
+    void restoreThreshold() {
+        Estimators.binnedForestMinRows = Estimators.BINNED_FOREST_MIN_ROWS;
+    }
+
+    @Test
+    void fewDistinctValuesGetOneBinEachWithMidpointEdges() {
+        double[] edges = HistogramForest.edges(new double[]{ 3, 1, 2, 2, 1, 3 });
+        assertArrayEquals(new double[]{ 1.5, 2.5, Double.POSITIVE_INFINITY }, edges);
+    }
+
+    @Test
+    void manyDistinctValuesGetQuantileBinsThatSeparateEveryEdgeFromItsNeighbours() {
+        double[] values = new SplittableRandom(1).doubles(50_000).toArray();
+        double[] edges = HistogramForest.edges(values);
+        assertTrue(edges.length <= HistogramForest.MAX_BINS && edges.length > 200, "bins: " + edges.length);
+        assertEquals(Double.POSITIVE_INFINITY, edges[edges.length - 1]);
+        for (int b = 1; b < edges.length; b++) assertTrue(edges[b] > edges[b - 1]);
+        // Quantile bins: each holds about 1/256 of the rows.
+        int[] counts = new int[edges.length];
+        for (double v : values) {
+            int b = Arrays.binarySearch(edges, v);
+            counts[b < 0 ? -b - 1 : b]++;
+        }
+        for (int c : counts) assertTrue(c > 100 && c < 300, "bin count " + c);
+    }
+
+    @Test
+    void learnsANumericThresholdAndANominalLevelExactly() {
+        int n = 2_000;
+        SplittableRandom r = new SplittableRandom(7);
+        double[] num = new double[n];
+        double[] level = new double[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            num[i] = r.nextDouble() * 10;
+            level[i] = r.nextInt(3);
+            y[i] = num[i] > 6.25 || level[i] == 1 ? 1 : 0;
+        }
+        var model = HistogramForest.fit(new double[][]{ num, level }, new int[]{ -1, 4 }, y, null, 2,
+                new HistogramForest.Options(10, 2, Integer.MAX_VALUE, 1, 1.0), 3, ProgressListener.NONE,
+                CancellationToken.NONE, layout(-1, 3));
+        double[] post = new double[2];
+        assertEquals(1, classify(model, new double[]{ 6.3, 0 }, post));
+        assertEquals(0, classify(model, new double[]{ 6.2, 2 }, post));
+        assertEquals(1, classify(model, new double[]{ 1.0, 1 }, post));
+        assertEquals(1.0, post[0] + post[1], 1e-12);
+        // An unseen level (index 3) goes with the rest of a "level == v" split.
+        assertEquals(0, classify(model, new double[]{ 1.0, 3 }, post));
+        assertEquals(2, model.importance().length);
+        assertEquals(1.0, model.importance()[0] + model.importance()[1], 1e-9);
+    }
+
+    @Test
+    void maxDepthAndMinSamplesLeafBoundTheTrees() {
+        int n = 5_000;
+        SplittableRandom r = new SplittableRandom(11);
+        double[] a = r.doubles(n).toArray();
+        double[] b = r.doubles(n).toArray();
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) y[i] = Math.sin(6 * a[i]) + b[i] + 0.1 * r.nextGaussian();
+        var shallow = HistogramForest.fit(new double[][]{ a, b }, new int[]{ -1, -1 }, null, y, 0,
+                new HistogramForest.Options(3, 2, 3, 1, 1.0), 1, NONE, CancellationToken.NONE, layout(-1, -1));
+        for (var t : shallow.trees()) assertTrue(t.nodes() <= 15, "depth 3 allows 15 nodes, got " + t.nodes());
+        var coarse = HistogramForest.fit(new double[][]{ a, b }, new int[]{ -1, -1 }, null, y, 0,
+                new HistogramForest.Options(3, 2, Integer.MAX_VALUE, 200, 0.5), 1, NONE, CancellationToken.NONE,
+                layout(-1, -1));
+        for (var t : coarse.trees()) {
+            // subsample 0.5 without replacement: weights are 0/1, so a leaf's size is its distinct rows.
+            for (int i = 0; i < t.nodes(); i++) if (t.feature[i] < 0) assertTrue(t.size[i] >= 200);
+        }
+    }
+
+    @Test
+    void fitsAreReproducibleAndReportProgressUpToOne() {
+        double[] a = new SplittableRandom(5).doubles(3_000).toArray();
+        int[] y = Arrays.stream(a).mapToInt(v -> v > 0.4 ? 1 : 0).toArray();
+        AtomicInteger calls = new AtomicInteger();
+        double[] last = { 0 };
+        var options = new HistogramForest.Options(8, 1, Integer.MAX_VALUE, 1, 1.0);
+        var one = HistogramForest.fit(new double[][]{ a }, new int[]{ -1 }, y, null, 2, options, 42, f -> {
+            calls.incrementAndGet();
+            synchronized (last) {
+                last[0] = Math.max(last[0], f);
+            }
+        }, CancellationToken.NONE, layout(-1));
+        var two = HistogramForest.fit(new double[][]{ a }, new int[]{ -1 }, y, null, 2, options, 42, ProgressListener.NONE,
+                CancellationToken.NONE, layout(-1));
+        assertEquals(8, calls.get());
+        assertEquals(1.0, last[0]);
+        for (int t = 0; t < 8; t++) assertArrayEquals(one.trees()[t].split, two.trees()[t].split);
+    }
+
+    @Test
+    void aCancelledFitStops() {
+        double[] a = new SplittableRandom(5).doubles(3_000).toArray();
+        int[] y = Arrays.stream(a).mapToInt(v -> v > 0.4 ? 1 : 0).toArray();
+        assertThrows(TrainingCancelledException.class, () -> HistogramForest.fit(new double[][]{ a }, new int[]{ -1 }, y,
+                null, 2, new HistogramForest.Options(50, 1, Integer.MAX_VALUE, 1, 1.0), 1, NONE, () -> true,
+                layout(-1)));
+    }
+
+    /** The binned learner against Smile's exact one on the same real datasets, BASELINE.md protocol. */
+    @Test
+    void scoresLikeSmilesForestOnAdultAndCaliforniaHousing() {
+        var adult = TestData.load("adult");
+        var cls = new TrainingSpec(ModelCatalog.RANDOM_FOREST, Task.CLASSIFICATION, "income", null,
+                ModelCatalog.find(ModelCatalog.RANDOM_FOREST).orElseThrow().validate(Map.of("n_trees", 30)),
+                PreprocessingSpec.defaults(), 0.2, 42);
+        double exact = Trainer.train(adult.table(), adult.types(), cls, null, null).metrics().get("accuracy");
+        Estimators.binnedForestMinRows = 0;
+        TrainingResult binned = Trainer.train(adult.table(), adult.types(), cls, null, null);
+        // The binned forest weighs its trees equally; Smile's forest weighs them by their out-of-bag accuracy.
+        FlatTrees forest = assertInstanceOf(FlatTrees.class, binned.pipeline().estimator());
+        for (double w : forest.weights()) assertEquals(1.0, w);
+        assertEquals(exact, binned.metrics().get("accuracy"), 0.01, "adult accuracy, Smile " + exact);
+
+        var housing = TestData.load("california_housing");
+        var reg = new TrainingSpec(ModelCatalog.RANDOM_FOREST, Task.REGRESSION, "median_house_value", null,
+                ModelCatalog.find(ModelCatalog.RANDOM_FOREST).orElseThrow().validate(Map.of("n_trees", 20)),
+                PreprocessingSpec.defaults(), 0.2, 42);
+        double binnedR2 = Trainer.train(housing.table(), housing.types(), reg, null, null).metrics().get("r2");
+        Estimators.binnedForestMinRows = Estimators.BINNED_FOREST_MIN_ROWS;
+        double exactR2 = Trainer.train(housing.table(), housing.types(), reg, null, null).metrics().get("r2");
+        assertEquals(exactR2, binnedR2, 0.02, "california r2, Smile " + exactR2);
+    }
+}
