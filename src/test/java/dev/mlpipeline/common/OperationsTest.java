@@ -70,6 +70,8 @@ class OperationsTest {
                 @SuppressWarnings("unchecked")
                 Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) op.getValue().get("responses");
                 for (var response : responses.entrySet()) {
+                    // The Open Inference Protocol's routes answer its own {"error": …} shape (KServe clients read it).
+                    if (path.getKey().startsWith("/v2/")) continue;
                     if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
                         String where = response.getKey() + " of " + op.getKey() + " " + path.getKey();
                         @SuppressWarnings("unchecked")

@@ -27,7 +27,9 @@ class ForestWalkTest {
     }
 
     private static void check(String dataset, String target, int trees) {
-        TrainingResult result = TestData.train(dataset, "RandomForest", Task.CLASSIFICATION, target, Map.of("n_trees", trees));
+        // ForestWalk serves the Smile forests of java-serialization/v1 artifacts: train one the way they were trained.
+        TrainingResult result = Trainer.withSmileEstimators(
+                () -> TestData.train(dataset, "RandomForest", Task.CLASSIFICATION, target, Map.of("n_trees", trees)));
         FittedPipeline pipeline = result.pipeline();
         Estimator.TreeClassifier tree = (Estimator.TreeClassifier) pipeline.estimator();
         RandomForest forest = (RandomForest) tree.model();
