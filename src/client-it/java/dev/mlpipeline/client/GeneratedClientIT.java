@@ -75,11 +75,11 @@ class GeneratedClientIT {
         assertNotNull(forest.getCompletedAt());
 
         // the registry, one entry per page, following X-Next-Cursor
-        ApiResponse<List<ModelEntry>> first = registry.listModelsWithHttpInfo(null, titanic.getId(), 1, null, null, null);
+        ApiResponse<List<ModelEntry>> first = registry.listModelsWithHttpInfo(null, titanic.getId(), null, 1, null, null, null, null);
         assertEquals(1, first.getData().size());
         List<String> cursor = first.getHeaders().get("x-next-cursor");
         assertTrue(cursor != null && cursor.size() == 1, "X-Next-Cursor on the first page: " + first.getHeaders());
-        ApiResponse<List<ModelEntry>> second = registry.listModelsWithHttpInfo(cursor.get(0), titanic.getId(), 1, null, null, null);
+        ApiResponse<List<ModelEntry>> second = registry.listModelsWithHttpInfo(cursor.get(0), titanic.getId(), null, 1, null, null, null, null);
         assertEquals(1, second.getData().size());
         assertNull(second.getHeaders().get("x-next-cursor"), "the second page is the last");
         Set<String> types = List.of(first.getData().get(0), second.getData().get(0)).stream()
@@ -101,7 +101,7 @@ class GeneratedClientIT {
 
         PredictionResponse predicted = deployments.predict(List.of(
                 Map.of("Pclass", 3, "Sex", "male", "Age", 22, "SibSp", 1, "Parch", 0, "Fare", 7.25, "Embarked", "S"),
-                Map.of("Pclass", 1, "Sex", "female", "Age", 38, "SibSp", 1, "Parch", 0, "Fare", 71.2833, "Embarked", "C")), null);
+                Map.of("Pclass", 1, "Sex", "female", "Age", 38, "SibSp", 1, "Parch", 0, "Fare", 71.2833, "Embarked", "C")), null, null);
         assertEquals(2, predicted.getPredictions().size());
         assertEquals(2, predicted.getProbabilities().size());
         assertEquals(deployment.getId(), predicted.getDeploymentId());
