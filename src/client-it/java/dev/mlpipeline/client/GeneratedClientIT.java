@@ -53,6 +53,9 @@ class GeneratedClientIT {
 
     GeneratedClientIT() {
         client.updateBaseUri(TestHTTPResourceManager.getUri());
+        // The packaged service runs with security on; failsafe gives it this bootstrap (admin) token.
+        String token = System.getenv("MLPIPELINE_SECURITY_BOOTSTRAP_TOKEN");
+        client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + token));
         datasets = new DatasetsApi(client);
         training = new TrainingJobsApi(client);
         registry = new RegistryApi(client);
