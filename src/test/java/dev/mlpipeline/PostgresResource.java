@@ -40,7 +40,10 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
                 "mlpipeline.deployments.warm-up-timeout", "5s",
                 // The inherited tests call the API without tokens, as in the test profile; the packaged
                 // service with security on is DeploymentReplicaIT's (bootstrap token, 401 without it).
-                "mlpipeline.security.enabled", "false");
+                "mlpipeline.security.enabled", "false",
+                // As in the test profile: the inherited tests keep jobs running with thousands of trees, which
+                // memory admission would refuse on the jar's 1 GB heap (MemoryAdmissionTest covers admission).
+                "mlpipeline.jobs.memory-budget", "64G");
     }
 
     /**
