@@ -55,7 +55,8 @@ public class BatchPredictionResultResource {
     @APIResponse(responseCode = "200", description = "The result",
             content = { @Content(mediaType = CSV, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "titanic", value = BatchExamples.RESULT_CSV)), @Content(mediaType = NDJSON,
-                            schema = @Schema(type = SchemaType.STRING),
+                            // The example's first line parses as a JSON object, so each line is described as one.
+                            schema = @Schema(type = SchemaType.OBJECT, description = "One JSON object per line: row, input, prediction, probabilities, error"),
                             examples = @ExampleObject(name = "titanic", value = BatchExamples.RESULT_NDJSON)) })
     @APIResponse(responseCode = "404", description = "No such batch prediction")
     @APIResponse(responseCode = "409", description = "Still PENDING or RUNNING")

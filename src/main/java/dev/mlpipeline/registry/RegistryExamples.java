@@ -20,7 +20,7 @@ public final class RegistryExamples {
             """;
 
     public static final String MERGE_PATCH = """
-            {"description": "Random forest on the 2026-11 titanic extract", "tags": {"team": "fraud", "stage": null}}
+            {"description": "Random forest on the 2026-11 titanic extract", "tags": {"team": "fraud"}}
             """;
 
     public static final String COMPARISON = """

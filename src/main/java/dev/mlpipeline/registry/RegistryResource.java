@@ -59,7 +59,7 @@ public class RegistryResource {
     static final String MERGE_PATCH_JSON = "application/merge-patch+json";
 
     static final String TAG_DESCRIPTION = "Only versions with this tag: key:value (the value must match) or key (any value); "
-            + "repeat the parameter to require several tags (all must match)";
+            + "repeat the parameter to require several tags (all must match), e.g. tag=team:fraud";
 
     static final String INCLUDE_ARCHIVED_DESCRIPTION = "true to list archived versions too (default false: they are left out)";
 
@@ -98,7 +98,7 @@ public class RegistryResource {
             @QueryParam("cursor") @Parameter(description = "The X-Next-Cursor of the previous page") String cursor,
             @QueryParam("versions_limit") @Parameter(description = "At most this many versions per entry, its newest ones, "
                     + "1..100000; absent: all of them", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "100000")) String versionsLimit,
-            @QueryParam("tag") @Parameter(description = TAG_DESCRIPTION, example = "team:fraud") List<String> tags,
+            @QueryParam("tag") @Parameter(description = TAG_DESCRIPTION) List<String> tags,
             @QueryParam("include_archived") @Parameter(description = INCLUDE_ARCHIVED_DESCRIPTION,
                     schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String includeArchived,
             @Context UriInfo uri) {
@@ -131,7 +131,7 @@ public class RegistryResource {
     @APIResponse(responseCode = "404", description = "The catalog does not know the model type")
     public Multi<ModelVersionResponse> getModelVersions(@PathParam("model_type") String modelType,
             @QueryParam("dataset_id") @Parameter(description = "Only versions trained on this dataset") String datasetId,
-            @QueryParam("tag") @Parameter(description = TAG_DESCRIPTION, example = "team:fraud") List<String> tags,
+            @QueryParam("tag") @Parameter(description = TAG_DESCRIPTION) List<String> tags,
             @QueryParam("include_archived") @Parameter(description = INCLUDE_ARCHIVED_DESCRIPTION,
                     schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false")) String includeArchived) {
         return service.getModelVersions(modelType, new ModelFilter(blankToNull(datasetId), modelType, null, null, tagFilters(tags),

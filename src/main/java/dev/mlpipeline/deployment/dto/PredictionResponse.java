@@ -17,8 +17,8 @@ public record PredictionResponse(
         @Schema(description = "Columns of the request the model does not use") List<String> ignoredColumns,
         @Schema(description = "Per row, the model's features that were missing (absent, null, NaN or blank) and were imputed as in training") List<List<String>> missingColumns,
         @Schema(description = "Per row, categorical feature → the value sent, for values matching no training level (encoded as no level, never replaced by a guess)") List<Map<String, Object>> unseenCategories,
-        @Schema(enumeration = {
-                "probability", "log_odds", "margin", "value" }, nullable = true,
+        @Schema(nullable = true, // no enumeration: with null allowed the linters refuse the null example
+
                 description = "With explain=true (null otherwise): what each explanation adds up to, the model's raw output per output key. probability: the class probabilities (RandomForest, DecisionTree classification); log_odds: ln(p / (1 - p)) of each class (binary LogisticRegression and GradientBoosting); margin: per-class logits whose softmax is the probabilities (multi-class LogisticRegression and GradientBoosting; LogisticRegression fixes the last class at 0); value: the prediction (regression)") String explanationOutput,
         @Schema(nullable = true,
                 description = "With explain=true (null otherwise): per row, base_value + the sum of contributions = raw_output, for every output key") List<ExplanationResponse> explanations) {
