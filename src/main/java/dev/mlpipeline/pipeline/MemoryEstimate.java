@@ -46,21 +46,28 @@ public record MemoryEstimate(long bytes, long data, long model, String advice) {
      * @return the estimate
      */
     public static MemoryEstimate of(Table table, Map<String, ColumnType> types, TrainingSpec spec) {
+        return of(table, types, spec, new java.util.HashMap<>());
+    }
+
+    /**
+     * As {@link #of(Table, Map, TrainingSpec)}, reusing the distinct-level counts already taken in {@code levels}
+     * (column → count), so that estimating many configurations of one table (a tuning grid) scans each categorical
+     * column once.
+     */
+    public static MemoryEstimate of(Table table, Map<String, ColumnType> types, TrainingSpec spec,
+            Map<String, Integer> levels) {
         long n = table.size();
         int c = table.columns().size();
         long trainRows = Math.max(1, Math.round(n * (1 - spec.testSize())));
         int p = spec.featureColumns().size();
         int numeric = 0;
         long encoded = 0;
-        int[] levels = new int[p];
-        for (int f = 0; f < p; f++) {
-            String column = spec.featureColumns().get(f);
+        for (String column : spec.featureColumns()) {
             if (types.get(column) == ColumnType.NUMERIC) {
                 numeric++;
                 encoded++;
             } else {
-                levels[f] = distinct(table, table.indexOf(column));
-                encoded += levels[f];
+                encoded += levels.computeIfAbsent(column, name -> distinct(table, table.indexOf(name)));
             }
         }
         // Parsed strings (~40 bytes per short String and its bytes) in String[] rows, the typed cells (a boxed

@@ -127,12 +127,13 @@ public class TuningJobService {
         List<Map<String, Object>> configurations = SearchSpace.GRID.equals(strategy) ? space.grid()
                 : space.sample(nIter, spec.randomSeed());
         MemoryEstimate largest = null;
+        Map<String, Integer> levels = new java.util.HashMap<>(); // each categorical column scanned once
         for (Map<String, Object> configuration : configurations) {
             Map<String, Object> hyperparameters = new java.util.LinkedHashMap<>(spec.hyperparameters());
             hyperparameters.putAll(configuration);
             TrainingSpec trial = new TrainingSpec(spec.modelType(), spec.task(), spec.targetColumn(), spec.featureColumns(),
                     hyperparameters, spec.preprocessing(), spec.testSize(), spec.randomSeed());
-            largest = MemoryEstimate.max(largest, MemoryEstimate.of(data.table(), data.types(), trial));
+            largest = MemoryEstimate.max(largest, MemoryEstimate.of(data.table(), data.types(), trial, levels));
         }
         return largest.concurrent(Math.min(configurations.size(), config.jobs().workerCount()));
     }
