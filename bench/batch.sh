@@ -15,6 +15,8 @@
 #
 # Env: ROWS (1000000) PORT (8182) WORK (/tmp/batch-bench) APP_SRC (target/quarkus-app) SKIP_BUILD (0)
 #      XMX (1g) MODELS ("LogisticRegression RandomForest") EXTRA_JAVA_OPTS ("")
+# Also reported per model: the CPU seconds the JVM and PostgreSQL spent during the job (steadier than
+# the wall time on a shared machine) and the 1-minute load average at its start and end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -73,6 +75,19 @@ wait_status() {  # url -> final status
 }
 heap_used_kb() { "$JAVA_HOME/bin/jstat" -gc "$pid" | awk 'NR==2 {print int($3+$4+$6+$8)}'; }  # S0U S1U EU OU
 full_gc() { "$JAVA_HOME/bin/jcmd" "$pid" GC.run >/dev/null; sleep 1; }
+# CPU seconds (user + system) of the JVM plus PostgreSQL (the postmaster, its live processes and the ones
+# it has reaped), from /proc/<pid>/stat fields 14-17; the job's CPU is the difference around it.
+clk=$(getconf CLK_TCK)
+ticks() { awk '{print $14+$15+$16+$17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+jvm_cpu() { python3 -c "print($(ticks "$pid")/$clk)"; }
+pg_cpu() {
+  local pm t=0 c
+  pm=$(pgrep -f "postgres -D $WORK/db" | head -1)
+  [ -n "$pm" ] || { echo 0; return; }
+  t=$(ticks "$pm")
+  for c in $(pgrep -P "$pm"); do t=$((t + $(ticks "$c"))); done
+  python3 -c "print($t/$clk)"
+}
 
 log "uploading adult and training"
 small=$(upload /work/shared/datasets/adult.csv)
@@ -88,9 +103,10 @@ t0=$(date +%s.%N)
 ds=$(upload "$big")
 log "uploaded as $ds in $(python3 -c "print(round($(date +%s.%N)-$t0,1))") s"
 
-echo "model,rows,seconds,rows_per_s,rows_scored,rows_failed,peak_heap_growth_mb,retained_after_gc_mb" | tee "$WORK/results.csv"
+echo "model,rows,seconds,rows_per_s,rows_scored,rows_failed,peak_heap_growth_mb,retained_after_gc_mb,jvm_cpu_s,pg_cpu_s,load1_start,load1_end" | tee "$WORK/results.csv"
 for m in $MODELS; do
   full_gc; base=$(heap_used_kb); peak=$base
+  j0=$(jvm_cpu); p0=$(pg_cpu); l0=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(date +%s.%N)
   id=$(curl -fsS -XPOST -H 'Content-Type: application/json' "$B/api/batch-predictions" \
     -d "{\"dataset_id\":\"$ds\",\"job_id\":\"${jobs[$m]}\"}" | json "['id']")
@@ -101,12 +117,13 @@ for m in $MODELS; do
     sleep 0.5
   done
   t1=$(date +%s.%N)
+  j1=$(jvm_cpu); p1=$(pg_cpu); l1=$(cut -d' ' -f1 /proc/loadavg)
   full_gc; after=$(heap_used_kb)
   b=$(curl -fsS "$B/api/batch-predictions/$id")
   [ "$s" = COMPLETED ] || { log "$m batch $id ended $s: $b"; }
   scored=$(echo "$b" | json "['rows_scored']"); failed=$(echo "$b" | json "['rows_failed']")
   python3 -c "
-s=$t1-$t0; print('$m,$ROWS,%.1f,%d,$scored,$failed,%.0f,%.0f' % (s, $ROWS/s, ($peak-$base)/1024, ($after-$base)/1024))" | tee -a "$WORK/results.csv"
+s=$t1-$t0; print('$m,$ROWS,%.1f,%d,$scored,$failed,%.0f,%.0f,%.1f,%.1f,$l0,$l1' % (s, $ROWS/s, ($peak-$base)/1024, ($after-$base)/1024, $j1-$j0, $p1-$p0))" | tee -a "$WORK/results.csv"
   [ "$m" = LogisticRegression ] && lr_batch=$id
 done
 

@@ -90,29 +90,35 @@ public class BatchPredictionRepository {
                 + " class_labels = $3, numeric_predictions = $4 WHERE id = $1 AND status = 'RUNNING' AND claimed_by = $2")
                 .execute(Tuple.of(id, owner, classLabels == null ? null : classLabels.toArray(String[]::new), numericPredictions))
                 .flatMap(updated -> updated.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : conn.preparedQuery("DELETE FROM batch_prediction_row WHERE batch_id = $1").execute(Tuple.of(id))
+                        : conn.preparedQuery("DELETE FROM batch_prediction_chunk WHERE batch_id = $1").execute(Tuple.of(id))
                                 .replaceWith(true)));
     }
 
-    /** Result rows of one chunk, as parallel arrays (one entry per row). */
-    record Rows(long[] index, String[] input, String[] prediction, String[] probabilities, String[] error, int scored, int failed) {
+    /**
+     * The result of one chunk of dataset rows, as parallel arrays: entry {@code i} is dataset row
+     * {@code first + i}; {@code probabilities} holds {@code k} entries per row (classification; null entries
+     * for a failed row); {@code error} is null when every row scored.
+     */
+    record Chunk(long first, String[] input, String[] prediction, Double[] probabilities, String[] error, int scored, int failed) {
+        int rows() {
+            return input.length;
+        }
     }
 
     /**
-     * Writes a chunk of result rows with one multi-row INSERT (arrays unnested server-side) and adds to the
-     * counts, in one statement, only while the batch is RUNNING under {@code owner}.
+     * Writes a chunk of results as one table row (its fields as arrays) and adds to the counts, in one
+     * statement, only while the batch is RUNNING under {@code owner}.
      *
      * @return false when the batch is no longer this replica's (cancelled, failed by a timeout): stop
      */
-    Uni<Boolean> insertRows(String id, String owner, Rows rows) {
-        Long[] index = Arrays.stream(rows.index()).boxed().toArray(Long[]::new);
+    Uni<Boolean> insertChunk(String id, String owner, Chunk chunk) {
         return pool.preparedQuery("WITH mine AS (SELECT id FROM batch_prediction WHERE id = $1 AND status = 'RUNNING' AND claimed_by = $2),"
-                + " written AS (INSERT INTO batch_prediction_row (batch_id, row_index, input, prediction, probabilities, error)"
-                + " SELECT $1, u.* FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u WHERE EXISTS (SELECT 1 FROM mine))"
-                + " UPDATE batch_prediction SET rows_scored = rows_scored + $8, rows_failed = rows_failed + $9"
+                + " written AS (INSERT INTO batch_prediction_chunk (batch_id, first_row, row_count, input, prediction, probabilities, error)"
+                + " SELECT $1, $3, $4, $5::text[], $6::text[], $7::float8[], $8::text[] WHERE EXISTS (SELECT 1 FROM mine))"
+                + " UPDATE batch_prediction SET rows_scored = rows_scored + $9, rows_failed = rows_failed + $10"
                 + " WHERE id IN (SELECT id FROM mine)")
-                .execute(Tuple.from(List.of(id, owner, index, rows.input(), rows.prediction(), rows.probabilities(), rows.error(),
-                        (long) rows.scored(), (long) rows.failed())))
+                .execute(Tuple.from(Arrays.asList(id, owner, chunk.first(), chunk.rows(), chunk.input(), chunk.prediction(),
+                        chunk.probabilities(), chunk.error(), (long) chunk.scored(), (long) chunk.failed())))
                 .map(result -> result.rowCount() == 1);
     }
 
@@ -135,22 +141,40 @@ public class BatchPredictionRepository {
                 });
     }
 
-    /** One stored result row. */
-    record ResultRow(long index, String input, String prediction, String probabilities, String error) {
+    /**
+     * One result row: its input cells as a CSV record, prediction (null when it failed), class probabilities
+     * in class_labels order (classification; null when it failed), error.
+     */
+    record ResultRow(long index, String input, String prediction, Double[] probabilities, String error) {
     }
 
-    /** Up to {@code limit} result rows after {@code afterIndex}, in row order (a keyset page over the primary key). */
-    Uni<List<ResultRow>> page(String id, long afterIndex, int limit) {
-        return pool.preparedQuery("SELECT row_index, input, prediction, probabilities, error FROM batch_prediction_row"
-                + " WHERE batch_id = $1 AND row_index > $2 ORDER BY row_index LIMIT $3")
-                .execute(Tuple.of(id, afterIndex, limit))
+    /**
+     * The result rows of up to {@code chunks} stored chunks after dataset row {@code afterRow}, in row order
+     * (a keyset page over the primary key).
+     */
+    Uni<List<ResultRow>> page(String id, long afterRow, int chunks) {
+        return pool.preparedQuery("SELECT first_row, input, prediction, probabilities, error, cardinality(probabilities) / row_count"
+                + " FROM batch_prediction_chunk WHERE batch_id = $1 AND first_row > $2 ORDER BY first_row LIMIT $3")
+                .execute(Tuple.of(id, afterRow, chunks))
                 .map(BatchPredictionRepository::resultRows);
     }
 
-    private static List<ResultRow> resultRows(RowSet<Row> rows) {
-        List<ResultRow> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            out.add(new ResultRow(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
+    private static List<ResultRow> resultRows(RowSet<Row> chunks) {
+        List<ResultRow> out = new ArrayList<>();
+        for (Row r : chunks) {
+            long first = r.getLong(0);
+            String[] input = r.getArrayOfStrings(1);
+            String[] prediction = r.getArrayOfStrings(2);
+            Double[] probabilities = r.getArrayOfDoubles(3);
+            String[] error = r.getArrayOfStrings(4);
+            int k = probabilities == null ? 0 : r.getInteger(5);
+            for (int i = 0; i < input.length; i++) {
+                Double[] p = null;
+                if (probabilities != null && probabilities[i * k] != null) {
+                    p = Arrays.copyOfRange(probabilities, i * k, (i + 1) * k);
+                }
+                out.add(new ResultRow(first + i, input[i], prediction[i], p, error == null ? null : error[i]));
+            }
         }
         return out;
     }

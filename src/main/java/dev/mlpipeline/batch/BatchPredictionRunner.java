@@ -34,8 +34,8 @@ import io.smallrye.mutiny.Uni;
  * streams the dataset's rows from PostgreSQL chunk by chunk, scores them in chunks of
  * {@code mlpipeline.batch-predictions.chunk-rows} rows on up to {@code parallelism} threads of the
  * {@link WorkerPool} (the job's own thread and helpers, which only start when the pool has free
- * threads), and writes each chunk's result rows with one multi-row INSERT while the next chunk is
- * scored. Memory stays bounded whatever the dataset's size: two dataset chunks of 1 MiB, and per
+ * threads) with a {@link dev.mlpipeline.pipeline.BatchScorer} per thread (no per-row maps), and writes
+ * each chunk's results as one table row (its fields as arrays) while the next chunk is scored. Memory stays bounded whatever the dataset's size: two dataset chunks of 1 MiB, and per
  * scoring thread one chunk of rows being scored and at most two being written.
  *
  * <p>Progress is the fraction of rows written; the job stops at the next chunk once cancelled.
@@ -168,6 +168,7 @@ public class BatchPredictionRunner implements JobHandler {
         /** Reads, scores and writes chunks until the dataset is done or the run stops. */
         void work() {
             try {
+                BatchRows.Scorer threadScorer = scorer.scorer(chunkRows);
                 while (!stopping()) {
                     List<String[]> chunk = new ArrayList<>(chunkRows);
                     long first;
@@ -186,18 +187,18 @@ public class BatchPredictionRunner implements JobHandler {
                     if (chunk.isEmpty()) {
                         return;
                     }
-                    write(scorer.score(first, chunk));
+                    write(threadScorer.score(first, chunk));
                 }
             } catch (Throwable e) {
                 failure.compareAndSet(null, e);
             }
         }
 
-        private void write(BatchPredictionRepository.Rows rows) throws InterruptedException {
+        private void write(BatchPredictionRepository.Chunk rows) throws InterruptedException {
             inFlight.acquire();
-            batches.insertRows(execution.jobId(), execution.owner(), rows).subscribe().with(mine -> {
+            batches.insertChunk(execution.jobId(), execution.owner(), rows).subscribe().with(mine -> {
                 if (mine) {
-                    long done = written.addAndGet(rows.index().length);
+                    long done = written.addAndGet(rows.rows());
                     execution.onProgress(Math.min(0.99, done / (double) total));
                 } else {
                     stopped.set(true);

@@ -141,10 +141,11 @@ public class BatchPredictionService {
     }
 
     private Multi<Buffer> body(BatchPrediction b, Map<String, ColumnType> types, boolean ndjson) {
-        int pageRows = config.batchPredictions().resultPageRows();
+        // Pages of whole stored chunks: as many as make resultPageRows rows (at least one).
+        int pageChunks = Math.max(1, config.batchPredictions().resultPageRows() / config.batchPredictions().chunkRows());
         AtomicLong after = new AtomicLong(-1);
         Multi<Buffer> pages = Multi.createBy().repeating()
-                .uni(() -> batches.page(b.id(), after.get(), pageRows)
+                .uni(() -> batches.page(b.id(), after.get(), pageChunks)
                         .invoke(rows -> {
                             if (!rows.isEmpty()) {
                                 after.set(rows.getLast().index());
@@ -185,7 +186,12 @@ public class BatchPredictionService {
         if (b.classLabels() != null) {
             sb.append(',');
             if (row.probabilities() != null) {
-                sb.append(row.probabilities());
+                for (int k = 0; k < row.probabilities().length; k++) {
+                    if (k > 0) {
+                        sb.append(',');
+                    }
+                    sb.append(row.probabilities()[k].doubleValue());
+                }
             } else {
                 sb.append(",".repeat(b.classLabels().size() - 1));
             }
@@ -212,9 +218,8 @@ public class BatchPredictionService {
             Map<String, Object> probabilities = null;
             if (row.probabilities() != null) {
                 probabilities = new LinkedHashMap<>();
-                String[] values = row.probabilities().split(",");
-                for (int k = 0; k < values.length; k++) {
-                    probabilities.put(b.classLabels().get(k), Double.parseDouble(values[k]));
+                for (int k = 0; k < row.probabilities().length; k++) {
+                    probabilities.put(b.classLabels().get(k), row.probabilities()[k]);
                 }
             }
             line.put("probabilities", probabilities);

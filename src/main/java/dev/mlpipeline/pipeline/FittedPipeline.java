@@ -186,6 +186,17 @@ public final class FittedPipeline implements Serializable {
     }
 
     /**
+     * A scorer of text records for batch predictions: {@link #predict(List)}'s answers, bit for bit, without
+     * its per-row objects. Not thread-safe: one per thread.
+     *
+     * @param fields the records' field names, in order (a feature with no field is missing on every row)
+     * @return a new scorer
+     */
+    public BatchScorer batchScorer(List<String> fields) {
+        return new BatchScorer(this, preprocessor, estimator, matchers(), fields);
+    }
+
+    /**
      * What this pipeline's explanations add up to.
      *
      * @return the raw output kind of {@link #predict(List, boolean)}'s explanations

@@ -6,6 +6,7 @@ public class InvalidRowException extends RuntimeException {
 
     private final int rowIndex;
     private final String field;
+    private final String reason;
 
     /**
      * @param rowIndex zero-based index of the row in the request
@@ -16,11 +17,17 @@ public class InvalidRowException extends RuntimeException {
         super("row " + rowIndex + ", field '" + field + "': " + message);
         this.rowIndex = rowIndex;
         this.field = field;
+        this.reason = message;
     }
 
     /** @return zero-based index of the offending row */
     public int rowIndex() {
         return rowIndex;
+    }
+
+    /** @return what is wrong with the value, without the row/field prefix of the message */
+    public String reason() {
+        return reason;
     }
 
     /** @return the offending feature name */

@@ -133,7 +133,7 @@ class BatchPredictionResourceTest {
         given().post("/api/batch-predictions/" + id + "/cancel").then().statusCode(409).contentType("application/problem+json");
         given().delete("/api/batch-predictions/" + id).then().statusCode(204);
         given().get("/api/batch-predictions/" + id).then().statusCode(404).contentType("application/problem+json");
-        assertEquals(0, TestDatabase.count("SELECT count(*) FROM batch_prediction_row WHERE batch_id = ?", id));
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM batch_prediction_chunk WHERE batch_id = ?", id));
     }
 
     @Test
