@@ -15,6 +15,8 @@
 #
 # Env: ROWS (1000000) PORT (8182) WORK (/tmp/batch-bench) APP_SRC (target/quarkus-app) SKIP_BUILD (0)
 #      XMX (1g) MODELS ("LogisticRegression RandomForest") EXTRA_JAVA_OPTS ("")
+#      REUSE (0; 1 = keep $WORK/db and the models and big dataset of the previous run, listed in $WORK/ids:
+#      no training, no upload; e.g. to score again with a newly built jar)
 # Also reported per model: the CPU seconds the JVM and PostgreSQL spent during the job (steadier than
 # the wall time on a shared machine) and the 1-minute load average at its start and end.
 set -euo pipefail
@@ -55,7 +57,8 @@ PY
 fi
 
 if curl -s -o /dev/null "$B/q/health"; then log "something already listens at $B; stop it first"; exit 1; fi
-rm -rf "$WORK/db"; : > "$WORK/service.log"
+if [ "${REUSE:-0}" = 1 ] && [ -f "$WORK/ids" ]; then . "$WORK/ids"; else REUSE=0; rm -rf "$WORK/db"; fi
+: > "$WORK/service.log"
 log "starting the service (-Xmx$XMX)"
 MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
   MLPIPELINE_DATASETS_MAX_UPLOAD_SIZE=400M QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=410M \
@@ -89,19 +92,25 @@ pg_cpu() {
   python3 -c "print($t/$clk)"
 }
 
+declare -A jobs
+if [ "$REUSE" = 1 ]; then
+  jobs[LogisticRegression]=$lr_job; jobs[RandomForest]=$rf_job
+  log "reusing $WORK/db: dataset $ds, models ${jobs[*]}"
+else
 log "uploading adult and training"
 small=$(upload /work/shared/datasets/adult.csv)
-declare -A jobs
 for m in $MODELS; do
   hp='{}'; [ "$m" = RandomForest ] && hp='{"n_trees":100}'
   jobs[$m]=$(curl -fsS -XPOST -H 'Content-Type: application/json' "$B/api/training/jobs" \
     -d "{\"dataset_id\":\"$small\",\"model_type\":\"$m\",\"target_column\":\"income\",\"hyperparameters\":$hp}" | json "['id']")
   s=$(wait_status "$B/api/training/jobs/${jobs[$m]}"); log "trained $m: ${jobs[$m]} $s"
 done
-log "uploading $big ($(du -h "$big" | cut -f1))"
+log "uploading $big ($(du -hL "$big" | cut -f1))"
 t0=$(date +%s.%N)
 ds=$(upload "$big")
 log "uploaded as $ds in $(python3 -c "print(round($(date +%s.%N)-$t0,1))") s"
+printf 'ds=%s\nlr_job=%s\nrf_job=%s\n' "$ds" "${jobs[LogisticRegression]:-}" "${jobs[RandomForest]:-}" > "$WORK/ids"
+fi
 
 echo "model,rows,seconds,rows_per_s,rows_scored,rows_failed,peak_heap_growth_mb,retained_after_gc_mb,jvm_cpu_s,pg_cpu_s,load1_start,load1_end" | tee "$WORK/results.csv"
 for m in $MODELS; do

@@ -244,8 +244,8 @@ public interface MlpipelineConfig {
     interface BatchPredictions {
 
         /**
-         * Rows scored and written together: one multi-row INSERT per chunk. Larger chunks mean fewer
-         * statements and more memory per scoring thread.
+         * Rows scored and written together: one stored table row ({@code batch_prediction_chunk}) per chunk.
+         * Larger chunks mean fewer statements and more memory per scoring thread.
          */
         @WithDefault("2000")
         int chunkRows();
@@ -256,7 +256,10 @@ public interface MlpipelineConfig {
          */
         OptionalInt parallelism();
 
-        /** Result rows read per query while a result is streamed (keyset pages over the row index). */
+        /**
+         * Result rows read per query while a result is streamed (keyset pages of whole stored chunks, at
+         * least one: {@code max(1, resultPageRows / chunkRows)} chunks).
+         */
         @WithDefault("5000")
         int resultPageRows();
     }

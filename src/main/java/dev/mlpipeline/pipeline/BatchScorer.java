@@ -8,8 +8,9 @@ import java.util.List;
  * Scores many rows of text cells (a CSV dataset's records) with a {@link FittedPipeline}, for batch
  * predictions: the same answers as {@link FittedPipeline#predict(List)}, bit for bit (the same parsing,
  * level matching, imputation, scaling and estimator call), without its per-row objects (no map per row,
- * no boxed cells, no probability map, no report lists): each row is transformed into one reused vector
- * and the answers are written into the caller's arrays.
+ * no boxed cells, no probability map, no report lists): the chunk is transformed into one reused matrix,
+ * the estimator scores it (a random forest tree by tree over the chunk's rows, see
+ * {@link FlatTrees#classifyAll}) and the answers are written into the caller's arrays.
  *
  * <p>A row holding a value of the wrong type gets its error message and no prediction; the other rows of
  * the chunk are scored. Not thread-safe (it reuses its buffers and caches the level of each distinct
@@ -34,7 +35,9 @@ public final class BatchScorer {
     private final int[] fillLevel;
     private final int[] offset;
     private final List<HashMap<String, Integer>> levelCache;
-    private final double[] x;
+    /** The chunk's preprocessed rows (grown to the largest chunk), and the indexes of those that transformed. */
+    private double[][] xs = new double[0][];
+    private int[] valid = new int[0];
     private final double[] posteriori;
 
     BatchScorer(FittedPipeline pipeline, Preprocessor preprocessor, Estimator estimator, LevelMatcher[] matchers,
@@ -62,7 +65,6 @@ public final class BatchScorer {
             fillLevel[j] = numeric[j] ? -1 : f.categories().indexOf(preprocessor.categoricalFills()[j]);
             levelCache.add(numeric[j] ? null : new HashMap<>());
         }
-        this.x = new double[preprocessor.width()];
         this.posteriori = classification ? new double[classes] : null;
     }
 
@@ -108,29 +110,39 @@ public final class BatchScorer {
      * @param out      answers, of capacity at least {@code records.size()}
      */
     public void score(List<String[]> records, long firstRow, Scores out) {
-        for (int i = 0; i < records.size(); i++) {
-            String[] record = records.get(i);
+        int n = records.size();
+        if (xs.length < n) {
+            xs = new double[n][];
+            valid = new int[n];
+        }
+        // One transform per row into the chunk's matrix, then the estimator over the rows that transformed.
+        int m = 0;
+        for (int i = 0; i < n; i++) {
             out.error[i] = null;
-            int missing;
+            if (xs[i] == null) xs[i] = new double[preprocessor.width()];
             try {
-                missing = transform(record);
+                out.missing[i] = transform(records.get(i), xs[i]);
             } catch (InvalidRowException e) {
                 out.error[i] = "row " + (firstRow + i) + ", field '" + e.field() + "': " + e.reason();
                 out.missing[i] = 0;
                 continue;
             }
-            out.missing[i] = missing;
-            if (classification) {
-                out.classIndex[i] = estimator.classify(x, posteriori);
+            valid[m++] = i;
+        }
+        if (classification) {
+            if (estimator instanceof FlatTrees trees && trees.classifyAll(xs, valid, m, out.classIndex, out.probabilities)) return;
+            for (int r = 0; r < m; r++) {
+                int i = valid[r];
+                out.classIndex[i] = estimator.classify(xs[i], posteriori);
                 System.arraycopy(posteriori, 0, out.probabilities, i * classes, classes);
-            } else {
-                out.value[i] = estimator.regress(x);
             }
+        } else {
+            for (int r = 0; r < m; r++) out.value[valid[r]] = estimator.regress(xs[valid[r]]);
         }
     }
 
-    /** Fills {@link #x} from one record as {@link Preprocessor#transform(Object[])} does; returns the missing count. */
-    private int transform(String[] record) {
+    /** Fills {@code x} from one record as {@link Preprocessor#transform(Object[])} does; returns the missing count. */
+    private int transform(String[] record, double[] x) {
         Arrays.fill(x, 0.0);
         int missing = 0;
         for (int j = 0; j < featureCount; j++) {

@@ -173,6 +173,53 @@ final class FlatTrees implements Estimator {
         }
     }
 
+    /**
+     * {@link #classify} of many rows at once, for batch predictions: a forest classifier walks each tree over
+     * every row before the next tree, so that a tree stays in the CPU caches while it scores the rows (row by
+     * row, 100 deep trees of a few MB in all miss the caches on almost every node). Each row's votes are still
+     * added in tree order, so the answers are {@link #classify}'s, bit for bit.
+     *
+     * @param x          preprocessed rows
+     * @param rows       the indexes (into {@code x}, {@code out} and {@code posteriori}) of the rows to classify
+     * @param n          how many entries of {@code rows} to use
+     * @param out        receives row {@code rows[r]}'s class index at {@code rows[r]}
+     * @param posteriori receives its probabilities at {@code [rows[r] * k, (rows[r] + 1) * k)}
+     * @return false, writing nothing, for a model kind classified row by row (the caller calls {@link #classify})
+     */
+    boolean classifyAll(double[][] x, int[] rows, int n, int[] out, double[] posteriori) {
+        if (kind != Kind.FOREST_CLASSIFIER) return false;
+        double[][] z = new double[n][];
+        for (int r = 0; r < n; r++) {
+            z[r] = columns.apply(x[rows[r]]);
+            Arrays.fill(posteriori, rows[r] * k, rows[r] * k + k, 0.0);
+        }
+        for (int i = 0; i < trees.length; i++) {
+            Tree t = trees[i];
+            double w = weight[i];
+            for (int r = 0; r < n; r++) {
+                int off = t.leaf(z[r]) * k;
+                int at = rows[r] * k;
+                for (int c = 0; c < k; c++) posteriori[at + c] += w * t.value[off + c];
+            }
+        }
+        for (int r = 0; r < n; r++) {
+            int at = rows[r] * k;
+            double norm = 0.0;
+            for (int c = 0; c < k; c++) norm += Math.abs(posteriori[at + c]);
+            double max = Double.NEGATIVE_INFINITY;
+            int best = 0;
+            for (int c = 0; c < k; c++) {
+                posteriori[at + c] /= norm;
+                if (posteriori[at + c] > max) {
+                    max = posteriori[at + c];
+                    best = c;
+                }
+            }
+            out[rows[r]] = best;
+        }
+        return true;
+    }
+
     @Override
     public double regress(double[] x) {
         double[] z = columns.apply(x);
