@@ -20,10 +20,14 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.mlpipeline.common.DomainException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.deployment.DeploymentResource;
 import dev.mlpipeline.deployment.DeploymentService;
+import dev.mlpipeline.deployment.DriftService;
 import dev.mlpipeline.deployment.dto.DeploymentResponse;
+import dev.mlpipeline.deployment.dto.DriftResponse;
+import dev.mlpipeline.deployment.dto.ExplanationResponse;
 import dev.mlpipeline.deployment.dto.PredictionResponse;
 import dev.mlpipeline.registry.VersionSchemas;
 import dev.mlpipeline.registry.dto.ModelVersionSchemaResponse;
@@ -35,7 +39,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The predict form generated from the active model's input schema. Predictions go to
  * {@link DeploymentResource#predict}, so that the form's row and a JSON batch are read exactly as
- * {@code POST /api/deployments/predict} reads its body.
+ * {@code POST /api/deployments/predict} reads its body (with {@code explain=true} when the "explain"
+ * box is ticked: each row's contributions are drawn as a chart). The drift of the live inputs comes
+ * from {@link DriftService}, as {@code GET /api/deployments/active/drift} over its default window.
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -50,6 +56,9 @@ public class PredictPages {
     @Inject
     VersionSchemas schemas;
 
+    @Inject
+    DriftService drift;
+
     @TemplateData
     public record Input(String id, String name, String type, List<String> levels, String hint, String min, String max) {
     }
@@ -63,11 +72,37 @@ public class PredictPages {
     }
 
     @TemplateData
-    public record Answer(int row, String prediction, List<Bar> probabilities, List<String> missing, List<String> unseen) {
+    public record Answer(int row, String prediction, List<Bar> probabilities, List<String> missing, List<String> unseen,
+            Explained explanation) {
+    }
+
+    /** One feature's contribution to the explained output; {@code imputed} when the row lacked it. */
+    @TemplateData
+    public record Contribution(String feature, String value, boolean imputed, boolean negative) {
+    }
+
+    /**
+     * The explanation of one row for one output key (the predicted class, or {@code value}):
+     * {@code base + Σ contributions = raw}, in the units of {@code output}; {@code chart} is
+     * {@code [[feature, contribution], …]} by decreasing magnitude.
+     */
+    @TemplateData
+    public record Explained(String key, String output, String base, String raw, List<Contribution> contributions, String chart) {
     }
 
     @TemplateData
     public record Result(String model, List<Answer> answers, List<String> ignored) {
+    }
+
+    /** One row of the drift table. */
+    @TemplateData
+    public record DriftRow(String feature, String type, String psi, boolean flagged, String missingShare, String trainingMissingShare) {
+    }
+
+    /** The drift of the live inputs, or why there is none ({@code unavailable}). */
+    @TemplateData
+    public record DriftView(String model, String since, String until, int rows, boolean truncated, String threshold,
+            List<DriftRow> features, String predictionsPsi, boolean predictionsFlagged, String unavailable) {
     }
 
     @CheckedTemplate(basePath = "console")
@@ -75,6 +110,8 @@ public class PredictPages {
         static native TemplateInstance predict(Predict predict);
 
         static native TemplateInstance predict$result(Result result);
+
+        static native TemplateInstance predict$drift(DriftView drift);
     }
 
     @ServerExceptionMapper
@@ -135,8 +172,9 @@ public class PredictPages {
                 });
                 body = Views.json(List.of(row)).getBytes(StandardCharsets.UTF_8);
             }
+            String explain = form.getFirst("explain");
             try {
-                return api.predict(body, null, null);
+                return api.predict(body, null, "true".equals(explain) || "on".equals(explain) ? "true" : null);
             } catch (java.io.IOException e) {
                 // answered as the API answers a malformed body (ProblemMapper)
                 return Uni.createFrom().failure(e);
@@ -166,10 +204,54 @@ public class PredictPages {
                 probs.forEach((label, prob) -> bars.add(new Bar(label, Views.percent(prob), Views.formatDouble(prob), prob == max)));
             }
             Object predicted = p.predictions().get(i);
+            Explained explained = p.explanations() == null || p.explanations().get(i) == null ? null
+                    : explained(p.explanations().get(i), String.valueOf(predicted), p.explanationOutput());
             answers.add(new Answer(i, predicted instanceof Number ? Views.number(predicted) : String.valueOf(predicted), bars,
                     p.missingColumns().get(i), p.unseenCategories().get(i).entrySet().stream()
-                            .map(e -> e.getKey() + " = " + e.getValue()).toList()));
+                            .map(e -> e.getKey() + " = " + e.getValue()).toList(),
+                    explained));
         }
         return new Result(p.modelType() + " v" + p.version() + " (" + p.deploymentId() + ")", answers, p.ignoredColumns());
+    }
+
+    /**
+     * The explanation of the predicted class (classification; or the only key, {@code value}, for
+     * regression), its contributions by decreasing magnitude.
+     */
+    static Explained explained(ExplanationResponse e, String predicted, String output) {
+        String key = e.contributions().containsKey(predicted) ? predicted : e.contributions().keySet().iterator().next();
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(e.contributions().get(key).entrySet());
+        sorted.sort((a, b) -> Double.compare(Math.abs(b.getValue()), Math.abs(a.getValue())));
+        List<Contribution> rows = new ArrayList<>();
+        List<List<Object>> chart = new ArrayList<>();
+        List<String> imputed = e.imputedFeatures() == null ? List.of() : e.imputedFeatures();
+        for (Map.Entry<String, Double> c : sorted) {
+            boolean wasImputed = imputed.contains(c.getKey());
+            rows.add(new Contribution(c.getKey(), Views.formatDouble(c.getValue()), wasImputed, c.getValue() < 0));
+            chart.add(List.of(c.getKey() + (wasImputed ? " (imputed)" : ""), c.getValue()));
+        }
+        return new Explained(key, output, Views.formatDouble(e.baseValue().get(key)), Views.formatDouble(e.rawOutput().get(key)), rows,
+                Views.json(chart));
+    }
+
+    /** The drift table: the active deployment's live inputs over the default window, as {@code GET /api/deployments/active/drift}. */
+    @GET
+    @Path("/predict/drift")
+    public Uni<TemplateInstance> getDrift() {
+        return Uni.createFrom().deferred(() -> drift.getDrift(null, null)).map(DriftResponse::of).map(PredictPages::driftView)
+                .onFailure(DomainException.class)
+                .recoverWithItem(e -> new DriftView(null, null, null, 0, false, null, List.of(), null, false, e.getMessage()))
+                .map(Templates::predict$drift);
+    }
+
+    static DriftView driftView(DriftResponse d) {
+        List<DriftRow> rows = new ArrayList<>();
+        for (DriftResponse.FeatureDrift f : d.features()) {
+            rows.add(new DriftRow(f.name(), f.type(), f.psi() == null ? "–" : Views.formatDouble(f.psi()), f.flagged(),
+                    f.missingShare() == null ? "–" : Views.percent(f.missingShare()) + " %", Views.percent(f.trainingMissingShare()) + " %"));
+        }
+        return new DriftView(d.modelType() + " v" + d.version(), Views.time(d.since()), Views.time(d.until()), d.rows(), d.truncated(),
+                Views.formatDouble(d.psiThreshold()), rows, d.predictions().psi() == null ? "–" : Views.formatDouble(d.predictions().psi()),
+                d.predictions().flagged(), null);
     }
 }
