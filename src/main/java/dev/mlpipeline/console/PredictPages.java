@@ -219,6 +219,9 @@ public class PredictPages {
      * regression), its contributions by decreasing magnitude.
      */
     static Explained explained(ExplanationResponse e, String predicted, String output) {
+        if (e.contributions() == null || e.contributions().isEmpty()) {
+            return null;
+        }
         String key = e.contributions().containsKey(predicted) ? predicted : e.contributions().keySet().iterator().next();
         List<Map.Entry<String, Double>> sorted = new ArrayList<>(e.contributions().get(key).entrySet());
         sorted.sort((a, b) -> Double.compare(Math.abs(b.getValue()), Math.abs(a.getValue())));

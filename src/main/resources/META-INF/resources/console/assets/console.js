@@ -57,6 +57,11 @@
       var label = canvas.dataset.label || '';
       var config;
       if (kind === 'importance') {
+        // both axes put 0 at the same place (the permutation axis may go below 0), one row of two bars per feature
+        var lo = Math.min(0, Math.min.apply(null, points.map(function (p) { return (p[2] || 0) - (p[3] || 0); })));
+        var hi = Math.max(1e-9, Math.max.apply(null, points.map(function (p) { return (p[2] || 0) + (p[3] || 0); })));
+        var hi2 = Math.max(1e-9, Math.max.apply(null, points.map(function (p) { return p[1] || 0; })));
+        canvas.parentNode.style.height = (90 + 34 * points.length) + 'px';
         config = {
           type: 'bar',
           data: { labels: points.map(function (p) { return p[0]; }),
@@ -64,9 +69,11 @@
                                backgroundColor: '#0b5cad', xAxisID: 'x' },
                              { label: 'model importance (' + label + ')', data: points.map(function (p) { return p[1]; }),
                                backgroundColor: '#9ab', xAxisID: 'x2' }] },
-          options: { indexAxis: 'y', animation: false,
-                     scales: { x: { position: 'bottom', title: { display: true, text: 'permutation importance' } },
-                               x2: { position: 'top', grid: { drawOnChartArea: false }, title: { display: true, text: 'model importance' } } } },
+          options: { indexAxis: 'y', animation: false, maintainAspectRatio: false,
+                     scales: { x: { position: 'bottom', min: lo, max: hi, title: { display: true, text: 'permutation importance' } },
+                               x2: { position: 'top', min: lo / hi * hi2, max: hi2, grid: { drawOnChartArea: false },
+                                     title: { display: true, text: 'model importance' } },
+                               y: { ticks: { autoSkip: false } } } },
           plugins: [{ id: 'stdBars', afterDatasetsDraw: function (chart) {
             var meta = chart.getDatasetMeta(0);
             var x = chart.scales.x;
@@ -88,13 +95,14 @@
           } }]
         };
       } else if (kind === 'contributions') {
+        canvas.parentNode.style.height = (70 + 24 * points.length) + 'px';
         config = {
           type: 'bar',
           data: { labels: points.map(function (p) { return p[0]; }),
                   datasets: [{ label: label, data: points.map(function (p) { return p[1]; }),
                                backgroundColor: points.map(function (p) { return p[1] < 0 ? '#b3261e' : '#0b5cad'; }) }] },
-          options: { indexAxis: 'y', animation: false, plugins: { legend: { display: false } },
-                     scales: { x: { title: { display: true, text: label } } } }
+          options: { indexAxis: 'y', animation: false, maintainAspectRatio: false, plugins: { legend: { display: false } },
+                     scales: { x: { title: { display: true, text: label } }, y: { ticks: { autoSkip: false } } } }
         };
       } else if (kind === 'bars') {
         config = {
