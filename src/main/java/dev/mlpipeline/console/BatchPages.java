@@ -125,11 +125,12 @@ public class BatchPages {
      * Rows of the page as they change: {@code batch-<id>} with the row's new HTML when its status or
      * progress changes, {@code batch-new} for one created after the page was loaded; read every
      * {@link JobPages#STREAM_INTERVAL} on the request's context, one read at a time (as the jobs page).
+     * Named as the list operation, whose role it needs ({@code security.AccessFilter} decides by the method's name).
      */
     @GET
     @Path("/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> watchBatchPredictions(@Context Sse sse) {
+    public Multi<OutboundSseEvent> listBatchPredictions(@Context Sse sse) {
         io.vertx.core.Context context = Vertx.currentContext();
         Map<String, String> sent = new HashMap<>();
         boolean[] first = { true };
