@@ -34,8 +34,8 @@ import dev.mlpipeline.pipeline.Prediction;
 
 /**
  * The steps of {@code POST /api/deployments/predict} apart from HTTP, on one thread, for 1 and 100 titanic
- * rows on RandomForest(100): reading the body ({@link #readRows}, and {@link #readRowsDataBinding}, the
- * reader used before {@link PredictRows}), the model with its checks and reports ({@link #predictAndCheck}),
+ * rows on RandomForest(100): reading the body with a reader configured as {@code DeploymentResource}'s
+ * ({@link #readRows}), the model with its checks and reports ({@link #predictAndCheck}),
  * writing the response with a snake_case ObjectMapper as the service's ({@link #writeResponse}), and all of
  * them ({@link #whole}). Scores in microseconds per request; see {@link CpuTime} for the CPU column. Run
  * with {@code bench/jmh.sh PredictPathBenchmark}.
@@ -48,7 +48,8 @@ import dev.mlpipeline.pipeline.Prediction;
 @Fork(1)
 public class PredictPathBenchmark {
 
-    private static final ObjectReader DATA_BINDING = new ObjectMapper(JsonFactory.builder()
+    /** As DeploymentResource's ROWS_READER. */
+    private static final ObjectReader ROWS_READER = new ObjectMapper(JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build())
             .registerModule(JsonText.module())
             .readerFor(new TypeReference<List<Map<String, Object>>>() {
@@ -85,15 +86,7 @@ public class PredictPathBenchmark {
     @Benchmark
     public List<Map<String, Object>> readRows(CpuTime cpu) throws IOException {
         cpu.start();
-        List<Map<String, Object>> r = PredictRows.read(body);
-        cpu.stop();
-        return r;
-    }
-
-    @Benchmark
-    public List<Map<String, Object>> readRowsDataBinding(CpuTime cpu) throws IOException {
-        cpu.start();
-        List<Map<String, Object>> r = DATA_BINDING.readValue(body);
+        List<Map<String, Object>> r = ROWS_READER.readValue(body);
         cpu.stop();
         return r;
     }
@@ -117,7 +110,7 @@ public class PredictPathBenchmark {
     @Benchmark
     public byte[] whole(CpuTime cpu) throws IOException {
         cpu.start();
-        byte[] b = writer.writeValueAsBytes(respond(PredictRows.read(body)));
+        byte[] b = writer.writeValueAsBytes(respond(ROWS_READER.readValue(body)));
         cpu.stop();
         return b;
     }
