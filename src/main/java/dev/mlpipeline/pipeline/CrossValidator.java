@@ -236,10 +236,29 @@ public final class CrossValidator {
      * "Tuning"), and Smile's CART re-partitions every column's sort order at every split, a cost proportional to
      * the fold, not to the node. The binned learner finds a split from per-bin counts of the node's own rows. On the
      * BASELINE datasets its fold scores are within a few thousandths of Smile's (docs/benchmarks.md), so it ranks
-     * the configurations alike; the refit of the best configuration ({@link Trainer#train}) is not affected and
-     * gives users the same model as training that configuration directly.
+     * the configurations alike; {@link #refit} grows the model of the best configuration with the same learner.
      */
     static final ScopedValue<Boolean> BINNED_FOLDS = ScopedValue.newInstance();
+
+    /**
+     * Refits a configuration chosen by cross-validation on the whole training split, with the learner its folds were
+     * scored with: {@link Trainer#train} with RandomForest grown by the binned learner (unless {@link #BINNED_FOLDS}
+     * is bound to false), so that the model a tuning job registers is the model its best CV score describes.
+     *
+     * @param table    the dataset (only read)
+     * @param types    column types of the dataset
+     * @param spec     the configuration to refit
+     * @param progress receives progress (null = none)
+     * @param cancel   cancellation (null = never)
+     * @return as {@link Trainer#train}
+     * @throws PipelineValidationException as {@link Trainer#train}
+     * @throws TrainingCancelledException  when {@code cancel} fired
+     */
+    public static TrainingResult refit(Table table, Map<String, ColumnType> types, TrainingSpec spec,
+            ProgressListener progress, CancellationToken cancel) {
+        return ScopedValue.where(Estimators.BINNED_FOREST, BINNED_FOLDS.orElse(true))
+                .call(() -> Trainer.train(table, types, spec, progress, cancel));
+    }
 
     /** Fits one fold's pipeline, its forest binned unless {@link #BINNED_FOLDS} is bound to false. */
     private static FittedPipeline foldFit(Trainer.Prepared p, int[] rows, long seed, CancellationToken ct) {

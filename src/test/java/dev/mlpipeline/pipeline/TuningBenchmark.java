@@ -75,6 +75,7 @@ public class TuningBenchmark {
                 "customers,titanic,iris,adult,california_housing").split(","));
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         List<String> lines = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Grid g : GRIDS) {
             if (!only.contains(g.dataset())) {
                 continue;
@@ -90,7 +91,8 @@ public class TuningBenchmark {
                 }
                 double search = (System.nanoTime() - t0) / 1e9;
                 Map<String, Object> bestConfig = grid().get(best);
-                TrainingResult refit = Trainer.train(d.table(), d.types(), spec(g, bestConfig), null, null);
+                TrainingResult refit = "after".equals(mode) ? CrossValidator.refit(d.table(), d.types(), spec(g, bestConfig), null, null)
+                        : Trainer.train(d.table(), d.types(), spec(g, bestConfig), null, null);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
                 String line = String.format("| %s | %s | %.1f (search %.1f) | %.1f | %.1f | %.2f× | %.4f %s | %.4f | %+.4f | test %s %.4f | load %.1f |",
@@ -99,12 +101,16 @@ public class TuningBenchmark {
                         refit.metrics().get(g.scoring()), os.getSystemLoadAverage());
                 System.out.println(line);
                 lines.add(line);
-                assertTrue(Math.abs(means[best] - g.sklearnBest()) <= 0.02, line);
+                // Printed first, checked at the end: one grid off target does not hide the others' figures.
+                if (means[best] < g.sklearnBest() - 0.01 || Math.abs(means[best] - g.sklearnBest()) > 0.03) failures.add(line);
             }
         }
         System.out.println("| grid | mode | ours: wall s (45 CV fits + refit) | ours: CPU s | scikit-learn n_jobs=2 s (BASELINE.md) "
                 + "| speed-up | ours: best CV (params) | scikit-learn best CV | difference | refit | 1-min load |");
         lines.forEach(System.out::println);
+        // No accuracy bought with speed: the best CV score at most 0.01 below scikit-learn's (and never off by more
+        // than 0.03: titanic's 712 rows put different learners and folds up to 0.025 above it, see docs/benchmarks.md).
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
     /** The service after issue 16: tree counts of a depth share their fits, two tasks at a time on a shared pool. */
