@@ -220,12 +220,50 @@ public final class CrossValidator {
         double[] scores = new double[folds];
         for (int k = 0; k < folds; k++) {
             if (ct.isCancelled()) throw new TrainingCancelledException();
-            FittedPipeline pipeline = Trainer.fit(f.prepared(), f.fit()[k], spec.randomSeed(), ProgressListener.NONE, ct);
+            FittedPipeline pipeline = foldFit(f.prepared(), f.fit()[k], spec.randomSeed(), ct);
             scores[k] = Trainer.score(f.prepared(), pipeline, f.validation()[k], scoring);
             if (observer != null) observer.onFold(f.prepared(), k, f.fit()[k], f.validation()[k], pipeline, scores[k]);
         }
         if (ct.isCancelled()) throw new TrainingCancelledException();
         return scores;
+    }
+
+    /**
+     * Whether the folds' random forests are grown by the binned learner ({@link HistogramForest}) whatever their
+     * size; true unless bound otherwise (benchmarks and tests bind false to compare with Smile's exact learner).
+     *
+     * <p>Why: a tuning grid's time is its fold fits (85% of it Smile growing trees, see docs/benchmarks.md,
+     * "Tuning"), and Smile's CART re-partitions every column's sort order at every split, a cost proportional to
+     * the fold, not to the node. The binned learner finds a split from per-bin counts of the node's own rows. On the
+     * BASELINE datasets its fold scores are within a few thousandths of Smile's (docs/benchmarks.md), so it ranks
+     * the configurations alike; {@link #refit} grows the model of the best configuration with the same learner.
+     */
+    static final ScopedValue<Boolean> BINNED_FOLDS = ScopedValue.newInstance();
+
+    /**
+     * Refits a configuration chosen by cross-validation on the whole training split, with the learner its folds were
+     * scored with: {@link Trainer#train} with RandomForest grown by the binned learner (unless {@link #BINNED_FOLDS}
+     * is bound to false), so that the model a tuning job registers is the model its best CV score describes.
+     *
+     * @param table    the dataset (only read)
+     * @param types    column types of the dataset
+     * @param spec     the configuration to refit
+     * @param progress receives progress (null = none)
+     * @param cancel   cancellation (null = never)
+     * @return as {@link Trainer#train}
+     * @throws PipelineValidationException as {@link Trainer#train}
+     * @throws TrainingCancelledException  when {@code cancel} fired
+     */
+    public static TrainingResult refit(Table table, Map<String, ColumnType> types, TrainingSpec spec,
+            ProgressListener progress, CancellationToken cancel) {
+        return ScopedValue.where(Estimators.BINNED_FOREST, BINNED_FOLDS.orElse(true))
+                .call(() -> Trainer.train(table, types, spec, progress, cancel));
+    }
+
+    /** Fits one fold's pipeline, its forest binned unless {@link #BINNED_FOLDS} is bound to false. */
+    private static FittedPipeline foldFit(Trainer.Prepared p, int[] rows, long seed, CancellationToken ct) {
+        return ScopedValue.where(Estimators.BINNED_FOREST, BINNED_FOLDS.orElse(true))
+                .call(() -> Trainer.fit(p, rows, seed, ProgressListener.NONE, ct));
     }
 
     /** The prepared request and, per fold, the rows its pipeline is fitted on and those it is scored on. */
@@ -321,12 +359,12 @@ public final class CrossValidator {
         for (int c = 0; c < treeCounts.length; c++) scores[c] = new double[folds];
         for (int k = 0; k < folds; k++) {
             if (ct.isCancelled()) throw new TrainingCancelledException();
-            FittedPipeline pipeline = Trainer.fit(f.prepared(), f.fit()[k], spec.randomSeed(), ProgressListener.NONE, ct);
+            FittedPipeline pipeline = foldFit(f.prepared(), f.fit()[k], spec.randomSeed(), ct);
             for (int c = 0; c < treeCounts.length; c++) {
                 FittedPipeline scored = treeCounts[c] == most ? pipeline : firstTrees(pipeline, treeCounts[c]);
                 if (scored == null) { // not a forest we can cut: fit this count on its own
-                    scored = Trainer.fit(Trainer.prepare(table, types, withTreeCount(spec, treeCounts[c])), f.fit()[k],
-                            spec.randomSeed(), ProgressListener.NONE, ct);
+                    scored = foldFit(Trainer.prepare(table, types, withTreeCount(spec, treeCounts[c])), f.fit()[k],
+                            spec.randomSeed(), ct);
                 }
                 scores[c][k] = Trainer.score(f.prepared(), scored, f.validation()[k], scoring);
             }
@@ -343,8 +381,16 @@ public final class CrossValidator {
     }
 
     /** The pipeline with the first {@code trees} trees of its Smile random forest, or null when it holds none. */
-    private static FittedPipeline firstTrees(FittedPipeline pipeline, int trees) {
+    static FittedPipeline firstTrees(FittedPipeline pipeline, int trees) {
         Estimator cut;
+        if (pipeline.estimator() instanceof FlatTrees flat) {
+            // Every forest is held as FlatTrees after its fit (Estimators.fit), Smile's and the binned one alike.
+            cut = flat.firstTrees(trees);
+            if (cut == null) return null;
+            return new FittedPipeline(pipeline.modelType(), pipeline.task(), pipeline.targetColumn(),
+                    pipeline.hyperparameters(), pipeline.preprocessing(), pipeline.preprocessor(), cut, pipeline.labels(),
+                    pipeline.sampleRows());
+        }
         // Not RandomForest.trim: it keeps the k trees of highest out-of-bag accuracy (and sorts the forest's own
         // array to find them), not the first k.
         if (pipeline.estimator() instanceof Estimator.TreeClassifier c

@@ -340,8 +340,15 @@ final class Estimators {
     /** {@link #BINNED_FOREST_MIN_ROWS}; tests lower it to compare both learners on the same small dataset. */
     static int binnedForestMinRows = BINNED_FOREST_MIN_ROWS;
 
+    /**
+     * When bound to true, RandomForest is grown by {@link HistogramForest} whatever the number of rows (cross-validation
+     * binds it for its fold fits, see {@link CrossValidator#BINNED_FOLDS}); unbound or false, from
+     * {@link #binnedForestMinRows} rows on. Read on the calling thread, before the trees are grown in parallel.
+     */
+    static final ScopedValue<Boolean> BINNED_FOREST = ScopedValue.newInstance();
+
     private static boolean binned(Data d, TreeColumns tc) {
-        if (d.rows() < binnedForestMinRows) return false;
+        if (d.rows() < binnedForestMinRows && !BINNED_FOREST.orElse(false)) return false;
         for (int c = 0; c < tc.count(); c++) if (tc.levels(c) + 1 > HistogramForest.MAX_BINS) return false;
         return true;
     }

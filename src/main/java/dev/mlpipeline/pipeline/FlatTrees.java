@@ -111,6 +111,24 @@ final class FlatTrees implements Estimator {
         return trees;
     }
 
+    /**
+     * The forest of this forest's first {@code count} trees, with their vote weights: for a random forest whose tree i
+     * is grown from the i-th seed of its sequence whatever the number of trees, exactly the forest of {@code count}
+     * trees fitted on the same data and seed (tuning scores several tree counts from one fit with it).
+     *
+     * @param count trees to keep, 1..{@code trees().length}
+     * @return the cut forest (the importance of the whole forest is kept), or null when this is not a random forest
+     * @throws IllegalArgumentException when count is out of range
+     */
+    FlatTrees firstTrees(int count) {
+        if (kind != Kind.FOREST_CLASSIFIER && kind != Kind.FOREST_REGRESSOR) return null;
+        if (count < 1 || count > trees.length) {
+            throw new IllegalArgumentException("need 1 <= count <= " + trees.length + ", got " + count);
+        }
+        return new FlatTrees(kind, columns, k, weight == null ? null : Arrays.copyOf(weight, count), b, shrinkage,
+                Arrays.copyOf(trees, count), importance);
+    }
+
     /** @return Smile's importance per tree column from the fit, or null for a model read from an artifact */
     double[] importance() {
         return importance;

@@ -30,10 +30,10 @@ import dev.mlpipeline.jobs.JobTrace;
 import dev.mlpipeline.jobs.JobTracing;
 import dev.mlpipeline.jobs.WorkerPool;
 import dev.mlpipeline.pipeline.ArtifactCodec;
+import dev.mlpipeline.pipeline.CrossValidator;
 import dev.mlpipeline.pipeline.ModelCatalog;
 import dev.mlpipeline.pipeline.ModelType;
 import dev.mlpipeline.pipeline.SearchSpace;
-import dev.mlpipeline.pipeline.Trainer;
 import dev.mlpipeline.pipeline.TrainingCancelledException;
 import dev.mlpipeline.pipeline.TrainingResult;
 import dev.mlpipeline.pipeline.TrainingSpec;
@@ -244,7 +244,8 @@ public class TuningJobRunner implements JobHandler {
     private JobQueue.Completion refit(JobExecution execution, LoadedTable data, TrainingSpec base, ModelType modelType, TuningTrial best) {
         TrainingSpec spec = withHyperparameters(base, modelType.validate(SearchSpace.merge(base.hyperparameters(), best.params())));
         JobTrace trace = tracing.of(execution);
-        TrainingResult result = Trainer.train(data.table(), data.types(), spec,
+        // The learner the trials were cross-validated with (RandomForest: binned), so best_score describes this model.
+        TrainingResult result = CrossValidator.refit(data.table(), data.types(), spec,
                 trace.listener(f -> execution.onProgress(TRIALS_SHARE + (1 - TRIALS_SHARE) * f)), execution);
         trace.phase(JobTrace.STORE);
         byte[] artifact = ArtifactCodec.serialize(result.pipeline());

@@ -69,39 +69,52 @@ public class TuningBenchmark {
 
     @Test
     void baselineGrids() throws Exception {
-        String mode = System.getProperty("tuning.mode", "after");
+        // Several modes (comma-separated) run interleaved, grid by grid, so that they share the machine's load.
+        List<String> modes = Arrays.asList(System.getProperty("tuning.mode", "after").split(","));
         List<String> only = Arrays.asList(System.getProperty("tuning.datasets",
                 "customers,titanic,iris,adult,california_housing").split(","));
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         List<String> lines = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         for (Grid g : GRIDS) {
             if (!only.contains(g.dataset())) {
                 continue;
             }
             TestData.Loaded d = TestData.load(g.dataset());
-            long t0 = System.nanoTime();
-            double[] means = "before".equals(mode) ? before(g, d) : after(g, d);
-            int best = 0;
-            for (int i = 1; i < means.length; i++) {
-                if (means[i] > means[best]) best = i;
+            for (String mode : modes) {
+                long t0 = System.nanoTime();
+                long cpu0 = os.getProcessCpuTime();
+                double[] means = "before".equals(mode) ? before(g, d) : after(g, d, !"exact".equals(mode));
+                int best = 0;
+                for (int i = 1; i < means.length; i++) {
+                    if (means[i] > means[best]) best = i;
+                }
+                double search = (System.nanoTime() - t0) / 1e9;
+                Map<String, Object> bestConfig = grid().get(best);
+                TrainingResult refit = "after".equals(mode) ? CrossValidator.refit(d.table(), d.types(), spec(g, bestConfig), null, null)
+                        : Trainer.train(d.table(), d.types(), spec(g, bestConfig), null, null);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+                String line = String.format("| %s | %s | %.1f (search %.1f) | %.1f | %.1f | %.2f× | %.4f %s | %.4f | %+.4f | test %s %.4f | load %.1f |",
+                        g.dataset(), mode, seconds, search, cpu, g.sklearnSeconds(), g.sklearnSeconds() / seconds, means[best],
+                        bestConfig, g.sklearnBest(), means[best] - g.sklearnBest(), g.scoring(),
+                        refit.metrics().get(g.scoring()), os.getSystemLoadAverage());
+                System.out.println(line);
+                lines.add(line);
+                // Printed first, checked at the end: one grid off target does not hide the others' figures.
+                if (means[best] < g.sklearnBest() - 0.01 || Math.abs(means[best] - g.sklearnBest()) > 0.03) failures.add(line);
             }
-            double search = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> bestConfig = grid().get(best);
-            TrainingResult refit = Trainer.train(d.table(), d.types(), spec(g, bestConfig), null, null);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            String line = String.format("| %s | %s | %.1f (search %.1f) | %.1f | %.2f× | %.4f %s | %.4f | %+.4f | test %s %.4f |",
-                    g.dataset(), mode, seconds, search, g.sklearnSeconds(), g.sklearnSeconds() / seconds, means[best], bestConfig,
-                    g.sklearnBest(), means[best] - g.sklearnBest(), g.scoring(), refit.metrics().get(g.scoring()));
-            System.out.println(line);
-            lines.add(line);
-            assertTrue(Math.abs(means[best] - g.sklearnBest()) <= 0.02, line);
         }
-        System.out.println("| grid | mode | ours: wall s (45 CV fits + refit) | scikit-learn n_jobs=2 s | speed-up | ours: best CV (params) "
-                + "| scikit-learn best CV | difference | refit |");
+        System.out.println("| grid | mode | ours: wall s (45 CV fits + refit) | ours: CPU s | scikit-learn n_jobs=2 s (BASELINE.md) "
+                + "| speed-up | ours: best CV (params) | scikit-learn best CV | difference | refit | 1-min load |");
         lines.forEach(System.out::println);
+        // No accuracy bought with speed: the best CV score at most 0.01 below scikit-learn's (and never off by more
+        // than 0.03: titanic's 712 rows put different learners and folds up to 0.025 above it, see docs/benchmarks.md).
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
     }
 
     /** The service after issue 16: tree counts of a depth share their fits, two tasks at a time on a shared pool. */
-    private static double[] after(Grid g, TestData.Loaded d) throws Exception {
+    private static double[] after(Grid g, TestData.Loaded d, boolean binnedFolds) throws Exception {
         List<Map<String, Object>> configs = grid();
         Map<Object, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -115,8 +128,9 @@ public class TuningBenchmark {
             for (List<Integer> group : groups.values()) {
                 tasks.add(workers.submit(() -> trees.submit(() -> {
                     int[] counts = group.stream().mapToInt(i -> (Integer) configs.get(i).get("n_trees")).toArray();
-                    double[][] scores = CrossValidator.crossValidateTreeCounts(d.table(), d.types(), spec(g, configs.get(group.get(0))),
-                            counts, 5, g.scoring(), null);
+                    double[][] scores = ScopedValue.where(CrossValidator.BINNED_FOLDS, binnedFolds).call(() -> CrossValidator
+                            .crossValidateTreeCounts(d.table(), d.types(), spec(g, configs.get(group.get(0))), counts, 5,
+                                    g.scoring(), null));
                     for (int c = 0; c < counts.length; c++) means[group.get(c)] = Arrays.stream(scores[c]).average().orElseThrow();
                     return null;
                 }).get()));
@@ -141,8 +155,10 @@ public class TuningBenchmark {
                 tasks.add(workers.submit(() -> {
                     ForkJoinPool single = new ForkJoinPool(1);
                     try {
-                        double[] scores = single.submit(() -> CrossValidator.crossValidate(d.table(), d.types(),
-                                spec(g, configs.get(index)), 5, g.scoring(), null)).get();
+                        double[] scores = single.submit(() -> ScopedValue.where(CrossValidator.BINNED_FOLDS, false)
+                                .call(() -> CrossValidator.crossValidate(d.table(), d.types(), spec(g, configs.get(index)), 5,
+                                        g.scoring(), null)))
+                                .get();
                         means[index] = Arrays.stream(scores).average().orElseThrow();
                     } finally {
                         single.shutdown();
