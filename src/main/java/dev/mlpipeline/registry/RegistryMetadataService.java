@@ -216,7 +216,8 @@ public class RegistryMetadataService {
                         candidates.add(new VersionComparison.Candidate(
                                 new ModelVersionComparisonResponse.ComparedVersion(r.version(), r.jobId(), r.source(), r.createdAt(),
                                         r.aliases(), r.archived()),
-                                tree(r.metrics()), tree(r.hyperparameters())));
+                                tree(r.metrics()), tree(r.hyperparameters()),
+                                r.featureImportance() == null ? null : tree(r.featureImportance())));
                     }
                     RegistryRepository.ComparedRow first = byVersion.get(wanted.getFirst());
                     return VersionComparison.compare(modelType, ds, first.datasetName(), Task.fromWire(first.task()), candidates);

@@ -350,20 +350,23 @@ class RegistryRepository {
      * A version as {@link #findVersionsToCompare} reads it (jsonb columns as text).
      */
     record ComparedRow(int version, String jobId, String source, String task, String metrics, String hyperparameters,
-            Instant createdAt, String datasetName, boolean archived, List<String> aliases) {
+            Instant createdAt, String datasetName, boolean archived, List<String> aliases, String featureImportance) {
     }
 
     /** The listed versions of (dataset, model type) that exist, archived ones included, in no particular order. */
     Uni<List<ComparedRow>> findVersionsToCompare(String datasetId, String modelType, List<Integer> versions) {
         return query("""
                 SELECT v.version, v.id, v.source, v.task, v.metrics::text AS metrics, v.hyperparameters::text AS hyperparameters,
+                       v.feature_importance::text AS feature_importance,
                        v.completed_at, d.name AS dataset_name, m.archived_at IS NOT NULL AS archived,
                        ARRAY(SELECT a.alias FROM model_version_alias a WHERE a.job_id = v.id ORDER BY a.alias) AS aliases
-                FROM (SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, t.hyperparameters, t.completed_at, t.dataset_id
+                FROM (SELECT t.version, t.id, 'training' AS source, t.task, t.metrics, t.hyperparameters, t.feature_importance,
+                             t.completed_at, t.dataset_id
                       FROM training_job t
                       WHERE t.dataset_id = $1 AND t.model_type = $2 AND t.version = ANY($3) AND t.status = 'COMPLETED'
                       UNION ALL
-                      SELECT u.version, u.id, 'tuning', u.task, u.metrics, u.hyperparameters, u.completed_at, u.dataset_id
+                      SELECT u.version, u.id, 'tuning', u.task, u.metrics, u.hyperparameters, u.feature_importance,
+                             u.completed_at, u.dataset_id
                       FROM tuning_job u
                       WHERE u.dataset_id = $1 AND u.model_type = $2 AND u.version = ANY($3) AND u.status = 'COMPLETED') v
                 JOIN dataset d ON d.id = v.dataset_id
@@ -375,7 +378,7 @@ class RegistryRepository {
                         out.add(new ComparedRow(r.getInteger("version"), r.getString("id"), r.getString("source"),
                                 r.getString("task"), r.getString("metrics"), r.getString("hyperparameters"),
                                 instant(r, "completed_at"), r.getString("dataset_name"), r.getBoolean("archived"),
-                                strings(r, "aliases")));
+                                strings(r, "aliases"), r.getString("feature_importance")));
                     }
                     return out;
                 });

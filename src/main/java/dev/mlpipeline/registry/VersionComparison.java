@@ -2,8 +2,10 @@ package dev.mlpipeline.registry;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +16,7 @@ import dev.mlpipeline.pipeline.Task;
 import dev.mlpipeline.registry.dto.ModelVersionComparisonResponse;
 import dev.mlpipeline.registry.dto.ModelVersionComparisonResponse.Best;
 import dev.mlpipeline.registry.dto.ModelVersionComparisonResponse.ComparedVersion;
+import dev.mlpipeline.registry.dto.ModelVersionComparisonResponse.FeatureImportanceComparison;
 import dev.mlpipeline.registry.dto.ModelVersionComparisonResponse.HyperparameterComparison;
 import dev.mlpipeline.registry.dto.ModelVersionComparisonResponse.MetricComparison;
 
@@ -36,10 +39,16 @@ final class VersionComparison {
     /**
      * One version to compare.
      *
-     * @param metrics         the test metrics object (numbers; anything else is ignored)
-     * @param hyperparameters the hyperparameters object
+     * @param metrics           the test metrics object (numbers; anything else is ignored)
+     * @param hyperparameters   the hyperparameters object
+     * @param featureImportance the stored feature importance ({@code FeatureImportance.toJsonMap()}'s shape), or
+     *                          null for a version trained before it was computed
      */
-    record Candidate(ComparedVersion version, JsonNode metrics, JsonNode hyperparameters) {
+    record Candidate(ComparedVersion version, JsonNode metrics, JsonNode hyperparameters, JsonNode featureImportance) {
+
+        Candidate(ComparedVersion version, JsonNode metrics, JsonNode hyperparameters) {
+            this(version, metrics, hyperparameters, null);
+        }
     }
 
     /** True when a higher value of the metric is better. */
@@ -99,7 +108,46 @@ final class VersionComparison {
         Best best = b < 0 ? null : new Best(main, higher ? "higher_is_better" : "lower_is_better",
                 candidates.get(b).version().version(), candidates.get(b).version().jobId(), mainValues.get(b));
         return new ModelVersionComparisonResponse(modelType, datasetId, datasetName, task.wireName(),
-                candidates.stream().map(Candidate::version).toList(), metrics, differing, best);
+                candidates.stream().map(Candidate::version).toList(), metrics, differing, best, importance(candidates, b));
+    }
+
+    /**
+     * Per input feature, each version's model importance and permutation importance mean, features in the order of
+     * the best version's ranking (else the first version that has importance), then any feature only others have.
+     */
+    private static List<FeatureImportanceComparison> importance(List<Candidate> candidates, int bestIndex) {
+        List<Map<String, JsonNode>> byVersion = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        List<Candidate> leaders = new ArrayList<>();
+        if (bestIndex >= 0) leaders.add(candidates.get(bestIndex));
+        leaders.addAll(candidates);
+        for (Candidate c : leaders) {
+            JsonNode features = c.featureImportance() == null ? null : c.featureImportance().get("features");
+            if (features != null) features.forEach(f -> names.add(f.path("feature").asText()));
+        }
+        for (Candidate c : candidates) {
+            Map<String, JsonNode> entries = new HashMap<>();
+            JsonNode features = c.featureImportance() == null ? null : c.featureImportance().get("features");
+            if (features != null) features.forEach(f -> entries.put(f.path("feature").asText(), f));
+            byVersion.add(entries);
+        }
+        List<FeatureImportanceComparison> out = new ArrayList<>();
+        for (String name : names) {
+            List<Double> model = new ArrayList<>();
+            List<Double> permutation = new ArrayList<>();
+            for (Map<String, JsonNode> entries : byVersion) {
+                JsonNode f = entries.get(name);
+                model.add(number(f, "model_importance"));
+                permutation.add(number(f, "permutation_importance_mean"));
+            }
+            out.add(new FeatureImportanceComparison(name, model, permutation));
+        }
+        return out;
+    }
+
+    private static Double number(JsonNode entry, String field) {
+        JsonNode v = entry == null ? null : entry.get(field);
+        return v != null && v.isNumber() ? v.doubleValue() : null;
     }
 
     /** Index of the best non-null, non-NaN value (the newest version on a tie), or -1. */

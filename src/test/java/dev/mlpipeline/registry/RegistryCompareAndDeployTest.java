@@ -2,6 +2,7 @@ package dev.mlpipeline.registry;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,15 @@ class RegistryCompareAndDeployTest {
                 + "\"hyperparameters\":{\"n_trees\":20,\"max_depth\":" + maxDepth + "},\"random_seed\":7}");
     }
 
+    private static JsonPath lineage(String ds, int version) {
+        return given().get("/api/registry/models/RandomForest/versions/" + version + "?dataset_id=" + ds).then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    private static String importance(String feature, String field) {
+        return "feature_importance.features.find { it.feature == '" + feature + "' }." + field;
+    }
+
     private static io.restassured.response.ValidatableResponse deploy(Map<String, Object> body) {
         return given().contentType(ContentType.JSON).body(body).post("/api/deployments/deploy").then();
     }
@@ -74,6 +84,25 @@ class RegistryCompareAndDeployTest {
         assertEquals(best, cmp.getInt("best.version"));
         assertEquals((float) Math.max(acc1, acc2), cmp.getFloat("best.value"));
         assertEquals(best, cmp.getInt("metrics.find { it.name == 'accuracy' }.best_version"));
+
+        // feature importance side by side: every input feature of titanic, each version's stored values in the asked order
+        JsonPath l1 = lineage(ds, 1);
+        JsonPath l2 = lineage(ds, 2);
+        List<String> features = cmp.getList("feature_importance.feature");
+        assertEquals(Set.of("Pclass", "Sex", "Age", "SibSp", "Parch", "Fare", "Embarked"), Set.copyOf(features), cmp.prettify());
+        for (String f : features) {
+            String path = "feature_importance.find { it.feature == '" + f + "' }.";
+            assertEquals(List.of(l2.getFloat(importance(f, "model_importance")), l1.getFloat(importance(f, "model_importance"))),
+                    cmp.getList(path + "model_importance"), f);
+            assertEquals(List.of(l2.getFloat(importance(f, "permutation_importance_mean")),
+                    l1.getFloat(importance(f, "permutation_importance_mean"))), cmp.getList(path + "permutation_importance_mean"), f);
+        }
+        // ranked by the best version's permutation importance
+        JsonPath bestJob = best == 1 ? l1 : l2;
+        List<Float> bestRanking = features.stream().map(f -> bestJob.getFloat(importance(f, "permutation_importance_mean"))).toList();
+        for (int i = 1; i < bestRanking.size(); i++) {
+            assertTrue(bestRanking.get(i - 1) >= bestRanking.get(i), "features ordered by the best version's ranking: " + features);
+        }
 
         given().get("/api/registry/models/RandomForest/compare?dataset_id=" + ds + "&versions=1,9").then().statusCode(404)
                 .body("detail", containsString("9"));

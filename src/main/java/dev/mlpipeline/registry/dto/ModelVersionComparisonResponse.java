@@ -18,7 +18,9 @@ public record ModelVersionComparisonResponse(
         List<ComparedVersion> versions,
         @Schema(description = "Every numeric test metric any of the versions has, in the order the first version lists them") List<MetricComparison> metrics,
         @Schema(description = "Hyperparameters whose values are not all equal (a missing one counts as null)") List<HyperparameterComparison> differingHyperparameters,
-        @Schema(description = "The best version by the task's main metric; null when none of them has it", nullable = true) Best best) {
+        @Schema(description = "The best version by the task's main metric; null when none of them has it", nullable = true) Best best,
+        @Schema(description = "Per input feature, each version's stored feature importance side by side (see FeatureImportance), features in "
+                + "the order of the best version's permutation ranking; empty when none of the versions has importance") List<FeatureImportanceComparison> featureImportance) {
 
     @Schema(name = "ComparedVersion")
     public record ComparedVersion(int version, String jobId, @Schema(enumeration = {
@@ -36,6 +38,13 @@ public record ModelVersionComparisonResponse(
     @Schema(name = "HyperparameterComparison")
     public record HyperparameterComparison(@Schema(examples = "n_trees") String name,
             @Schema(type = SchemaType.ARRAY, description = "Per version, the JSON value it was fitted with (null when absent)") List<Object> values) {
+    }
+
+    @Schema(name = "FeatureImportanceComparison")
+    public record FeatureImportanceComparison(@Schema(examples = "Sex") String feature,
+            @Schema(description = "Per version, the model's own importance (impurity decrease or standardized coefficients, see "
+                    + "FeatureImportance.model_method); null where a version has none") List<Double> modelImportance,
+            @Schema(description = "Per version, the permutation importance mean (drop of the main score); null where a version has none") List<Double> permutationImportanceMean) {
     }
 
     @Schema(name = "ComparisonBest")
