@@ -2,6 +2,7 @@ package dev.mlpipeline.console;
 
 import java.util.Set;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 
@@ -31,15 +32,16 @@ public class ConsoleIdentity {
     @Inject
     CurrentIdentityAssociation identities;
 
+    /** Looked up per request: the filter is created at static init, before config mappings exist. */
     @Inject
-    MlpipelineConfig config;
+    Instance<MlpipelineConfig> config;
 
     @Inject
     ConsoleSession session;
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION - 10)
     public Uni<Void> identify(RoutingContext routing) {
-        if (!config.security().enabled() || !ConsolePaths.isConsole(routing.normalizedPath())) {
+        if (!config.get().security().enabled() || !ConsolePaths.isConsole(routing.normalizedPath())) {
             return Uni.createFrom().voidItem();
         }
         return identities.getDeferredIdentity()
