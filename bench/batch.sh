@@ -55,12 +55,12 @@ fi
 if curl -s -o /dev/null "$B/q/health"; then log "something already listens at $B; stop it first"; exit 1; fi
 rm -rf "$WORK/db"; : > "$WORK/service.log"
 log "starting the service (-Xmx$XMX)"
-MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
+MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
   MLPIPELINE_DATASETS_MAX_UPLOAD_SIZE=400M QUARKUS_HTTP_LIMITS_MAX_BODY_SIZE=410M \
   "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx"$XMX" -Dquarkus.http.port="$PORT" ${EXTRA_JAVA_OPTS:-} \
   -jar "$WORK/app/quarkus-run.jar" >> "$WORK/service.log" 2>&1 &
 pid=$!
-for _ in $(seq 240); do curl -fs "$B/q/health/ready" >/dev/null && break; sleep 1; done
+for _ in $(seq 240); do curl -fs "$B/q/health/ready" >/dev/null && break; kill -0 "$pid" 2>/dev/null || break; sleep 1; done
 curl -fs "$B/q/health/ready" >/dev/null || { log "service not ready, see $WORK/service.log"; exit 1; }
 
 upload() { curl -fsS -F "file=@$1" "$B/api/datasets" | json "['id']"; }
