@@ -129,11 +129,12 @@ class ConsolePagesTest {
                 + "\"hyperparameters\":{\"max_depth\":2}}");
         try {
             Session s = session();
-            // nothing to roll back to yet: the service's 409, as HTML
-            ApiFixtures.deploy(first, 201);
+            // nothing active, nothing to roll back: the service's 409, as HTML
+            ApiFixtures.undeploy();
             given().cookie(ConsoleCsrf.COOKIE, s.cookie()).header(ConsoleCsrf.HEADER, s.token()).header("HX-Request", "true")
                     .formParam("reason", "too early").post("/console/deployments/rollback").then().statusCode(409)
-                    .contentType(containsString("text/html")).body(containsString("no predecessor"));
+                    .contentType(containsString("text/html")).body(containsString("no active deployment"));
+            ApiFixtures.deploy(first, 201);
             java.time.Instant whileFirst = java.time.Instant.now();
             ApiFixtures.deploy(second, 201);
             given().get("/api/deployments/active").then().body("job_id", org.hamcrest.Matchers.equalTo(second));
