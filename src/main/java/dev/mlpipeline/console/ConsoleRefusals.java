@@ -28,6 +28,9 @@ public class ConsoleRefusals {
         if ((status != 401 && status != 403) || !ConsolePaths.isConsole(routing.normalizedPath())) {
             return;
         }
+        if (!(response.getEntity() instanceof Problem problem)) {
+            return; // already HTML: the CSRF refusal, or the sign-in form's own answer to a bad token
+        }
         boolean htmx = request.getHeaderString("HX-Request") != null;
         if (status == 401) {
             String current = htmx && request.getHeaderString("HX-Current-URL") != null ? pathOf(request.getHeaderString("HX-Current-URL"))
@@ -44,9 +47,6 @@ public class ConsoleRefusals {
                 response.setEntity("", null, MediaType.TEXT_HTML_TYPE);
             }
             return;
-        }
-        if (!(response.getEntity() instanceof Problem problem)) {
-            return; // already HTML (the CSRF refusal)
         }
         String html = (htmx ? ConsoleErrors.Templates.error$problem(problem) : ConsoleErrors.Templates.error(problem)).render();
         response.setEntity(html, null, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"));

@@ -7,8 +7,8 @@ import jakarta.inject.Named;
 
 /**
  * What a console page knows about the browser it answers: the CSRF token of its forms (set by
- * {@link ConsoleCsrf}), who is signed in and which actions the page may offer. Templates read it as
- * {@code inject:console}.
+ * {@link ConsoleCsrf}), who is signed in and which actions the page may offer ({@link ConsoleIdentity}
+ * fills them in from the request's identity). Templates read it as {@code inject:console}.
  *
  * <p>Hiding a button is a courtesy, never the check: the server refuses an action the caller's roles
  * do not allow whether or not the page offered it.
@@ -20,6 +20,7 @@ public class ConsoleSession {
     private String csrfToken = "";
     private boolean securityEnabled;
     private String user;
+    private String roles;
     private Predicate<String> allowed = operationId -> true;
 
     /** The token every console form post must send back in the {@value ConsoleCsrf#HEADER} header. */
@@ -46,9 +47,15 @@ public class ConsoleSession {
         return user;
     }
 
-    void identify(boolean securityEnabled, String user, Predicate<String> allowed) {
+    /** The signed-in identity's roles, sorted and comma-separated (e.g. {@code deployer, viewer}), or null. */
+    public String roles() {
+        return roles;
+    }
+
+    void identify(boolean securityEnabled, String user, String roles, Predicate<String> allowed) {
         this.securityEnabled = securityEnabled;
         this.user = user;
+        this.roles = roles;
         this.allowed = allowed;
     }
 }

@@ -24,8 +24,9 @@ import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Deployments (the active one, the history, deploy and undeploy). Deploys and undeploys go to
- * {@link DeploymentService}. The predict page is {@link PredictPages}.
+ * Deployments (the active one, the history with who deployed and why, deploy, undeploy, rollback, what
+ * served at T). Every action goes to {@link DeploymentService}, the service of the REST operations of the
+ * same names. The predict page is {@link PredictPages}.
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -38,7 +39,7 @@ public class DeploymentPages {
 
     @TemplateData
     public record Item(String id, String jobId, String source, String datasetName, String modelType, int version, boolean active,
-            String created, String deactivated, String versionHref) {
+            String created, String deactivated, String versionHref, String deployedBy, String reason) {
     }
 
     @CheckedTemplate(basePath = "console")
@@ -46,6 +47,8 @@ public class DeploymentPages {
         static native TemplateInstance deployments(Item active, List<Item> history);
 
         static native TemplateInstance deployments$message(String message, String href);
+
+        static native TemplateInstance deployments$at(Item served, String time);
     }
 
     @ServerExceptionMapper
@@ -56,7 +59,7 @@ public class DeploymentPages {
     static Item item(DeploymentResponse d) {
         return new Item(d.id(), d.jobId(), d.source(), d.datasetName(), d.modelType(), d.version(), d.isActive(),
                 Views.time(d.createdAt()), Views.time(d.deactivatedAt()),
-                RegistryPage.versionHref(d.modelType(), d.version(), d.datasetId()));
+                RegistryPage.versionHref(d.modelType(), d.version(), d.datasetId()), d.deployedBy(), d.reason());
     }
 
     @GET
@@ -87,5 +90,53 @@ public class DeploymentPages {
     public Uni<RestResponse<Object>> undeployModel() {
         return deployments.undeploy()
                 .map(ignored -> RestResponse.ResponseBuilder.ok().header("HX-Redirect", "/console/deployments").build());
+    }
+
+    /**
+     * Rolls back as {@code POST /api/deployments/rollback} does ({@link DeploymentService#rollbackDeployment}:
+     * the version active before the current one becomes active again, with the reason given, or
+     * {@code rollback from dep_…}); then reloads the deployments page.
+     */
+    @POST
+    @Path("/deployments/rollback")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<RestResponse<Object>> rollbackDeployment(@RestForm("reason") String reason) {
+        return Uni.createFrom().deferred(() -> deployments.rollbackDeployment(Views.blankToNull(reason),
+                dev.mlpipeline.security.Actor.currentName()))
+                .map(ignored -> RestResponse.ResponseBuilder.ok().header("HX-Redirect", "/console/deployments").build());
+    }
+
+    /**
+     * "What served at T", as {@code GET /api/deployments/at} answers it ({@link DeploymentService#getDeploymentAt}).
+     * {@code time} is an ISO-8601 instant, or a browser's {@code datetime-local} value ({@code 2026-12-01T06:30}
+     * or with seconds), read as UTC.
+     *
+     * @throws dev.mlpipeline.common.InvalidInputException (400) when {@code time} is missing or neither form
+     * @throws dev.mlpipeline.common.NotFoundException (404) when nothing was deployed at that instant
+     */
+    @GET
+    @Path("/deployments/at")
+    public Uni<TemplateInstance> getDeploymentAt(@jakarta.ws.rs.QueryParam("time") String time) {
+        return Uni.createFrom().deferred(() -> {
+            java.time.Instant at = instant(time);
+            return deployments.getDeploymentAt(at).map(d -> Templates.deployments$at(item(DeploymentResponse.of(d)), Views.time(at)));
+        });
+    }
+
+    static java.time.Instant instant(String time) {
+        if (time == null || time.isBlank()) {
+            throw dev.mlpipeline.common.InvalidInputException.forField("time", "is required: a date and time (UTC)");
+        }
+        String t = time.strip();
+        try {
+            return java.time.Instant.parse(t);
+        } catch (java.time.format.DateTimeParseException notAnInstant) {
+            try {
+                return java.time.LocalDateTime.parse(t).toInstant(java.time.ZoneOffset.UTC);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw dev.mlpipeline.common.InvalidInputException.forField("time",
+                        "'" + t + "' is not a date and time such as 2026-11-30T12:00 (UTC) or an ISO-8601 instant such as 2026-11-30T12:00:00Z");
+            }
+        }
     }
 }

@@ -85,7 +85,7 @@ public class AccessFilter {
             return unauthorized(instance, operation + " needs a bearer token with the role '" + access.role().wireName()
                     + "': send Authorization: Bearer <token> (an admin creates tokens with POST /api/tokens).", "Bearer realm=\"mlpipeline\"");
         }
-        if (!access.role().grantedBy(identity.getRoles())) {
+        if (!access.grantedTo(identity.getRoles())) {
             return Response.status(403).type(Problem.MEDIA_TYPE).entity(ProblemMapper.problem(403, "'" + actor.name() + "' holds "
                     + identity.getRoles().stream().sorted().toList() + "; " + operation + " needs the role '" + access.role().wireName()
                     + "' (or one that includes it).", instance, List.of())).build();

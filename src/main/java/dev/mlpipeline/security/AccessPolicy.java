@@ -28,6 +28,15 @@ public final class AccessPolicy {
         public boolean open() {
             return role == null;
         }
+
+        /**
+         * Whether an identity holding {@code roles} (wire names; unknown ones ignored) may use the operation:
+         * it is open, or one of the roles includes the one needed ({@link Role#grantedBy}). The one rule of
+         * {@link AccessFilter} and of the web console's offered actions.
+         */
+        public boolean grantedTo(java.util.Set<String> roles) {
+            return open() || role.grantedBy(roles);
+        }
     }
 
     private static final Map<String, Access> TABLE = new TreeMap<>();
@@ -93,6 +102,8 @@ public final class AccessPolicy {
         // --- open: signing in and out of the web console (the token is checked by createSession itself)
         TABLE.put("createSession", new Access(null, true));
         TABLE.put("deleteSession", new Access(null, true));
+        // The web console's sign-in page (GET /console/sign-in; not an API operation): open, or nobody could sign in.
+        TABLE.put("signInPage", new Access(null, false));
         // The Open Inference Protocol's server health, open like /q/health.
         TABLE.put("serverLive", new Access(null, false));
         TABLE.put("serverReady", new Access(null, false));

@@ -22,8 +22,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.mlpipeline.common.InvalidInputException;
-import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.common.Problem;
 import dev.mlpipeline.common.ProblemMapper;
 import dev.mlpipeline.security.dto.CreateSessionRequest;
@@ -34,7 +32,8 @@ import io.smallrye.mutiny.Uni;
  * Web console sign-in: the token travels once in a JSON body and then in an {@code HttpOnly; Secure;
  * SameSite=Strict} cookie ({@value TokenAuthenticationMechanism#COOKIE}) that scripts cannot read and
  * that browsers never send with a cross-site request. The cookie holds the token itself (no server-side
- * session): revoking the token ends every session made with it.
+ * session): revoking the token ends every session made with it. The check and the cookie are
+ * {@link SessionService}'s, which the console's sign-in page uses too.
  */
 @Path("/api/session")
 @Tag(name = "Security")
@@ -42,10 +41,7 @@ import io.smallrye.mutiny.Uni;
 public class SessionResource {
 
     @Inject
-    ApiTokenService tokens;
-
-    @Inject
-    MlpipelineConfig config;
+    SessionService sessions;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -61,12 +57,8 @@ public class SessionResource {
             examples = @ExampleObject(name = "token", summary = "An API token",
                     value = "{\"token\": \"mlp_0123456789abcdefghjkmnpqrstvwxyz0123456789abcdefgh\"}")))
     public Uni<Response> createSession(CreateSessionRequest request) {
-        if (request == null || request.token() == null || request.token().isBlank()) {
-            throw InvalidInputException.forField("token", "is required: an API token (mlp_…)");
-        }
-        String token = request.token().strip();
-        return tokens.authenticate(token)
-                .map(identity -> Response.noContent().header(HttpHeaders.SET_COOKIE, cookie(token, -1)).build())
+        return sessions.signIn(request == null ? null : request.token())
+                .map(signedIn -> Response.noContent().header(HttpHeaders.SET_COOKIE, signedIn.setCookie()).build())
                 .onFailure(AuthenticationFailedException.class).recoverWithItem(f -> Response.status(401).type(Problem.MEDIA_TYPE)
                         .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"mlpipeline\", error=\"invalid_token\"")
                         .entity(ProblemMapper.problem(401, f.getMessage(), "/api/session", List.of())).build());
@@ -77,11 +69,6 @@ public class SessionResource {
     @APIResponse(responseCode = "204", description = "Signed out",
             headers = @Header(name = "Set-Cookie", description = "mlp_session=; Max-Age=0", schema = @Schema(type = SchemaType.STRING)))
     public Uni<Response> deleteSession() {
-        return Uni.createFrom().item(Response.noContent().header(HttpHeaders.SET_COOKIE, cookie("", 0)).build());
-    }
-
-    private String cookie(String value, int maxAge) {
-        return TokenAuthenticationMechanism.COOKIE + "=" + value + "; Path=/; HttpOnly"
-                + (config.security().sessionCookieSecure() ? "; Secure" : "") + "; SameSite=Strict" + (maxAge >= 0 ? "; Max-Age=" + maxAge : "");
+        return Uni.createFrom().item(Response.noContent().header(HttpHeaders.SET_COOKIE, sessions.signOut()).build());
     }
 }

@@ -17,6 +17,7 @@ import dev.mlpipeline.ApiFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The whole life of a model in a real browser (Debian's Chromium, see {@link Browser}): upload
  * titanic.csv, train a RandomForest and watch the server push its progress to 100 %, find v1 in the
  * registry tree, deploy it, predict one passenger from the generated form and read the label and
- * probabilities, and find the deployment in the history. Screenshots of every page, at 1280 and at
+ * probabilities, find the deployment in the history, deploy a second version and roll back to the
+ * first from the console, and ask what served at T. Screenshots of every page, at 1280 and at
  * 390 px wide, go to {@code target/console-screenshots/}.
  */
 @QuarkusTest
@@ -145,6 +147,35 @@ class ConsoleBrowserTest {
             assertTrue(history.findElements(By.tagName("li")).getFirst().getText().contains("RandomForest v1"));
             assertTrue(history.getText().contains("[ACTIVE]"));
             b.screenshot("08-deployments");
+
+            // a second version, deployed from the deployments page with a reason, then rolled back from the console
+            String second = ApiFixtures.train("{\"dataset_id\":\"" + datasetId + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"Survived\"}");
+            d.findElement(By.id("deploy-job")).sendKeys(second);
+            d.findElement(By.id("deploy-reason")).sendKeys("try a single tree");
+            d.findElement(By.cssSelector("#deploy-form button[type=submit]")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("deploy-result"), "DecisionTree v1 is deployed"));
+            d.get(url("/console/deployments"));
+            assertTrue(d.findElement(By.id("active-deployment")).getText().contains("DecisionTree v1"));
+            d.findElement(By.id("rollback-reason")).sendKeys("the forest was better");
+            d.findElement(By.id("rollback-button")).click();
+            b.wait.until(ExpectedConditions.alertIsPresent()).accept(); // hx-confirm
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("active-deployment"), "RandomForest v1"));
+            List<WebElement> timeline = d.findElements(By.cssSelector("#history li"));
+            assertTrue(timeline.get(0).getText().contains("RandomForest v1") && timeline.get(0).getText().contains("[ACTIVE]"),
+                    timeline.get(0).getText());
+            assertTrue(timeline.get(0).getText().contains("Why: the forest was better"), timeline.get(0).getText());
+            assertTrue(timeline.get(1).getText().contains("DecisionTree v1") && timeline.get(1).getText().contains("Why: try a single tree"),
+                    timeline.get(1).getText());
+            assertTrue(timeline.get(2).getText().contains("RandomForest v1"), timeline.get(2).getText());
+            given().get("/api/deployments/active").then().statusCode(200).body("job_id", org.hamcrest.Matchers.equalTo(jobId));
+            // what served at T (now, in the datetime-local input's UTC form): the rolled-back-to forest
+            String now = java.time.LocalDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    .toString();
+            js.executeScript("document.getElementById('at-time').value = arguments[0];", now);
+            d.findElement(By.id("at-button")).click();
+            WebElement served = b.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("served-at")));
+            assertTrue(served.getText().contains("RandomForest v1") && served.getText().contains("still active"), served.getText());
+            b.screenshot("10-rollback");
 
             d.get(url("/console/tune?dataset_id=" + datasetId + "&model_type=GradientBoosting&target_column=Survived"));
             assertTrue(d.findElement(By.id("search-n_trees")).isDisplayed());

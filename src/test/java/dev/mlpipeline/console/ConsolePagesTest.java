@@ -120,4 +120,52 @@ class ConsolePagesTest {
         given().get("/console/models/RandomForest/versions/999?dataset_id=ds_none").then().statusCode(404)
                 .contentType(containsString("text/html"));
     }
+
+    @Test
+    void rollbackFromTheConsoleReactivatesThePreviousVersionAndWhatServedAtTAnswersFromTheHistory() {
+        String datasetId = ApiFixtures.upload("iris.csv");
+        String first = ApiFixtures.train("{\"dataset_id\":\"" + datasetId + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}");
+        String second = ApiFixtures.train("{\"dataset_id\":\"" + datasetId + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\","
+                + "\"hyperparameters\":{\"max_depth\":2}}");
+        try {
+            Session s = session();
+            // nothing active, nothing to roll back: the service's 409, as HTML
+            ApiFixtures.undeploy();
+            given().cookie(ConsoleCsrf.COOKIE, s.cookie()).header(ConsoleCsrf.HEADER, s.token()).header("HX-Request", "true")
+                    .formParam("reason", "too early").post("/console/deployments/rollback").then().statusCode(409)
+                    .contentType(containsString("text/html")).body(containsString("no active deployment"));
+            ApiFixtures.deploy(first, 201);
+            java.time.Instant whileFirst = java.time.Instant.now();
+            ApiFixtures.deploy(second, 201);
+            given().get("/api/deployments/active").then().body("job_id", org.hamcrest.Matchers.equalTo(second));
+
+            Response r = given().cookie(ConsoleCsrf.COOKIE, s.cookie()).header(ConsoleCsrf.HEADER, s.token()).header("HX-Request", "true")
+                    .formParam("reason", "v2 misclassifies setosa").post("/console/deployments/rollback");
+            r.then().statusCode(200).header("HX-Redirect", "/console/deployments");
+            given().get("/api/deployments/active").then().statusCode(200).body("job_id", org.hamcrest.Matchers.equalTo(first),
+                    "reason", org.hamcrest.Matchers.equalTo("v2 misclassifies setosa"));
+            String page = given().get("/console/deployments").then().statusCode(200).extract().asString();
+            String history = page.substring(page.indexOf("id=\"history\""));
+            // deploy v1, deploy v2, rollback to v1 (other tests' deployments may be in the history too)
+            assertEquals(2, history.split("job <code>" + first + "</code>").length - 1, history);
+            assertEquals(1, history.split("job <code>" + second + "</code>").length - 1, history);
+            org.junit.jupiter.api.Assertions.assertTrue(history.indexOf(first) < history.indexOf(second), "newest first: " + history);
+            org.junit.jupiter.api.Assertions.assertTrue(history.contains("Why: v2 misclassifies setosa"), history);
+            org.junit.jupiter.api.Assertions.assertTrue(page.contains("id=\"rollback-button\""));
+
+            // what served at T: an ISO instant, and a browser's datetime-local value (UTC)
+            given().header("HX-Request", "true").get("/console/deployments/at?time=" + whileFirst).then().statusCode(200)
+                    .body(containsString("id=\"served-at\""), containsString(first), containsString("replaced"));
+            String local = java.time.LocalDateTime.ofInstant(java.time.Instant.now().plusSeconds(2), java.time.ZoneOffset.UTC)
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+            given().header("HX-Request", "true").get("/console/deployments/at?time=" + local).then().statusCode(200)
+                    .body(containsString(first), containsString("still active"), containsString("v2 misclassifies setosa"));
+            given().header("HX-Request", "true").get("/console/deployments/at?time=1990-01-01T00:00").then().statusCode(404)
+                    .contentType(containsString("text/html"));
+            given().header("HX-Request", "true").get("/console/deployments/at?time=yesterday").then().statusCode(400)
+                    .body(containsString("time"), containsString("yesterday"));
+        } finally {
+            ApiFixtures.undeploy();
+        }
+    }
 }
