@@ -23,6 +23,7 @@ import dev.mlpipeline.common.Offload;
 import dev.mlpipeline.dataset.DatasetRepository.DatasetContent;
 import dev.mlpipeline.dataset.csv.CsvReader;
 import dev.mlpipeline.dataset.csv.RecordCleaner;
+import dev.mlpipeline.pipeline.CellInterner;
 import dev.mlpipeline.pipeline.ColumnType;
 import dev.mlpipeline.pipeline.Table;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -118,8 +119,9 @@ public class DatasetTables {
             List<String> header = List.of(reader.next());
             List<String[]> rows = new ArrayList<>();
             String[] record;
+            CellInterner interner = new CellInterner(header.size());
             while ((record = reader.next()) != null) {
-                rows.add(cleaner.clean(record));
+                rows.add(interner.share(cleaner.clean(record)));
             }
             return new LoadedTable(id, content.name(), new Table(header, rows), schema.types(), schema.likelyIdentifiers());
         }

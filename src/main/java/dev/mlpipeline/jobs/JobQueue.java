@@ -208,6 +208,15 @@ public class JobQueue {
         return complete(execution, completion, conn -> Uni.createFrom().voidItem());
     }
 
+    /**
+     * The artifact as a buffer over the same bytes: {@code Buffer.buffer(byte[])} copies them, and a large forest's
+     * artifact is a hundred megabytes (issue 18).
+     */
+    @SuppressWarnings("deprecation") // Buffer.buffer(ByteBuf): the wrapping factory of Vert.x 4
+    private static Buffer wrap(byte[] bytes) {
+        return Buffer.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bytes));
+    }
+
     private Uni<Integer> store(SqlConnection conn, JobKind kind, String id, String datasetId, String modelType,
             Completion c) {
         String artifactId = Ids.next("art");
@@ -216,7 +225,7 @@ public class JobQueue {
         c.metrics().forEach((name, value) -> metrics.put(name, value == null || !Double.isFinite(value) ? null : value));
         return conn.preparedQuery("INSERT INTO model_artifact (id, bytes, sha256, size_bytes, format, created_at)"
                 + " VALUES ($1, $2, $3, $4, $5, now())")
-                .execute(Tuple.of(artifactId, Buffer.buffer(c.artifact()), c.sha256(), (long) c.artifact().length, c.format()))
+                .execute(Tuple.of(artifactId, wrap(c.artifact()), c.sha256(), (long) c.artifact().length, c.format()))
                 .flatMap(ignored -> conn.preparedQuery("INSERT INTO model_version_counter (dataset_id, model_type, last_version)"
                         + " VALUES ($1, $2, 1) ON CONFLICT (dataset_id, model_type)"
                         + " DO UPDATE SET last_version = model_version_counter.last_version + 1 RETURNING last_version")

@@ -27,7 +27,9 @@ import java.util.Map;
  * standard deviation, NumPy's default) of the drops. The shuffles follow scikit-learn's protocol with NumPy's legacy
  * generator: {@code RandomState(randomState).randint(2^31)} seeds one {@code RandomState} per feature, which shuffles
  * the row indices {@code nRepeats} times in place, each repeat permuting the previous repeat's permuted column (scikit-learn
- * 1.2's {@code _calculate_permutation_scores}).
+ * 1.2's {@code _calculate_permutation_scores}). A test split of more than {@value Importances#MAX_SAMPLES} rows is
+ * sampled down to that many (scikit-learn's {@code max_samples}; one seeded sample for all features, baseline
+ * included).
  *
  * @param modelMethod   {@value #IMPURITY_DECREASE} or {@value #STANDARDIZED_COEFFICIENTS}
  * @param scoring       the permutation score ({@code accuracy} or {@code r2})

@@ -141,16 +141,16 @@ final class FlatTrees implements Estimator {
             case TREE_CLASSIFIER -> {
                 Tree t = trees[0];
                 int leaf = t.leaf(z);
-                System.arraycopy(t.value, leaf * k, posteriori, 0, k);
+                for (int c = 0; c < k; c++) posteriori[c] = t.value(leaf, c, k);
                 return whichMax(posteriori);
             }
             case FOREST_CLASSIFIER -> {
                 Arrays.fill(posteriori, 0.0);
                 for (int i = 0; i < trees.length; i++) {
                     Tree t = trees[i];
-                    int off = t.leaf(z) * k;
+                    int leaf = t.leaf(z);
                     double w = weight[i];
-                    for (int c = 0; c < k; c++) posteriori[c] += w * t.value[off + c];
+                    for (int c = 0; c < k; c++) posteriori[c] += w * t.value(leaf, c, k);
                 }
                 double norm = 0.0;
                 for (double p : posteriori) norm += Math.abs(p);
@@ -382,8 +382,10 @@ final class FlatTrees implements Estimator {
      * <p>Arrays of length n (nodes): {@code feature} (tree column, -1 for a leaf), {@code nominal} (the split tests
      * level equality), {@code split} (threshold or level), {@code right}, {@code size} (training samples reaching
      * the node; an internal node's is the sum of its children's). {@code counts}: per leaf node, k class counts at
-     * {@code node * k} (classification; null for regression). {@code value}: per node, k posteriori (classification,
-     * derived from the counts) or 1 output (regression), meaningful at leaves.
+     * {@code node * k} (classification; null for regression). {@code value}: per node its output (regression,
+     * meaningful at leaves; null for classification, whose k posteriori per leaf {@link #value(int, int, int)} derives
+     * from the counts on each use, so that a forest of millions of nodes does not hold them twice: 16 bytes per node
+     * for two classes).
      */
     static final class Tree {
         final int[] feature;
@@ -406,6 +408,18 @@ final class FlatTrees implements Estimator {
 
         int nodes() {
             return feature.length;
+        }
+
+        /**
+         * Output o of leaf {@code node}: for a classification tree the posteriori
+         * {@code (count + 1) / (n + k)} ({@code DecisionNode.posteriori}, the same arithmetic as Smile's, so the same
+         * bits), for a regression tree its output.
+         *
+         * @param outputs k (classification) or 1 (regression)
+         */
+        double value(int node, int o, int outputs) {
+            if (counts == null) return value[node * outputs + o];
+            return (counts[node * outputs + o] + 1) / (double) ((long) size[node] + outputs);
         }
 
         /** Index of the leaf that the tree-column vector z reaches. */
@@ -436,7 +450,7 @@ final class FlatTrees implements Estimator {
                 expected(i + 1, weight * size[i + 1] / s, out, outputs);
                 expected(right[i], weight * size[right[i]] / s, out, outputs);
             } else {
-                for (int c = 0; c < outputs; c++) out[c] += weight * value[i * outputs + c];
+                for (int c = 0; c < outputs; c++) out[c] += weight * value(i, c, outputs);
             }
         }
 
@@ -536,7 +550,7 @@ final class FlatTrees implements Estimator {
                 for (int i = 1; i <= depth; i++) {
                     double w = path.unwoundSum(depth, i);
                     double scale = w * (path.one[i] - path.zero[i]);
-                    for (int o = 0; o < outputs; o++) phi[path.feature[i] * outputs + o] += scale * value[node * outputs + o];
+                    for (int o = 0; o < outputs; o++) phi[path.feature[i] * outputs + o] += scale * value(node, o, outputs);
                 }
                 return;
             }
@@ -564,26 +578,23 @@ final class FlatTrees implements Estimator {
         }
 
         /**
-         * Builds a classification tree from preorder arrays; fills the internal sizes and the posteriori.
+         * Builds a classification tree from preorder arrays; fills the sizes (the posteriori are derived on use).
          *
          * @param counts per leaf node k counts at {@code node * k}
          */
         static Tree classification(int[] feature, boolean[] nominal, double[] split, int[] right, int k, int[] counts) {
             int n = feature.length;
             int[] size = new int[n];
-            double[] value = new double[n * k];
             for (int i = n - 1; i >= 0; i--) {
                 if (feature[i] >= 0) {
                     size[i] = size[i + 1] + size[right[i]];
                 } else {
                     long sum = 0;
                     for (int c = 0; c < k; c++) sum += counts[i * k + c];
-                    size[i] = (int) sum;
-                    double denominator = sum + k;
-                    for (int c = 0; c < k; c++) value[i * k + c] = (counts[i * k + c] + 1) / denominator;
+                    size[i] = Math.toIntExact(sum);
                 }
             }
-            return new Tree(feature, nominal, split, right, size, counts, value);
+            return new Tree(feature, nominal, split, right, size, counts, null);
         }
 
         /**

@@ -24,7 +24,7 @@ import java.util.stream.IntStream;
  *
  * <p>
  * Memory: the binned matrix ({@code rows × columns} bytes), per tree in flight a sample index and weights
- * ({@code 8 × rows} bytes), and the trees themselves (about 36 bytes per node for two classes).
+ * ({@code 8 × rows} bytes), and the trees themselves (29 bytes per node for two classes: {@link FlatTrees.Tree}).
  */
 final class HistogramForest {
 
@@ -197,7 +197,7 @@ final class HistogramForest {
         private double[] threshold = new double[1024];
         private int[] right = new int[1024];
         private double[] value; // regression: the mean target per node
-        private int[] count = new int[1024]; // weighted samples per node
+        private int[] count; // regression: weighted samples per node
         private int[] classCounts; // classification: k weighted class counts per node
 
         Grower(byte[][] bins, double[][] edges, int[] binCount, boolean[] nominal, int[] yClass, double[] yValue,
@@ -214,7 +214,8 @@ final class HistogramForest {
             this.random = new SplittableRandom(seed);
             this.cancel = cancel;
             this.importance = new double[bins.length];
-            this.value = new double[1024];
+            this.value = regression ? new double[1024] : null;
+            this.count = regression ? new int[1024] : null;
             this.classCounts = regression ? null : new int[1024 * k];
             int[] w = new int[n];
             if (options.subsample() >= 1.0) { // bootstrap: n draws with replacement
@@ -541,15 +542,18 @@ final class HistogramForest {
                 feature = Arrays.copyOf(feature, cap);
                 threshold = Arrays.copyOf(threshold, cap);
                 right = Arrays.copyOf(right, cap);
-                count = Arrays.copyOf(count, cap);
-                value = Arrays.copyOf(value, cap);
-                if (!regression) classCounts = Arrays.copyOf(classCounts, cap * k);
+                if (regression) {
+                    count = Arrays.copyOf(count, cap);
+                    value = Arrays.copyOf(value, cap);
+                } else {
+                    classCounts = Arrays.copyOf(classCounts, cap * k);
+                }
             }
             int id = size++;
             feature[id] = -1;
             double w = weightOf(stats, 0);
-            count[id] = (int) w;
             if (regression) {
+                count[id] = (int) w;
                 value[id] = w > 0 ? stats[1] / w : 0;
             } else {
                 for (int c = 0; c < k; c++) classCounts[id * k + c] = (int) stats[c];

@@ -23,8 +23,15 @@ import java.util.Set;
  */
 public record MemoryEstimate(long bytes, long data, long model, String advice) {
 
-    /** Bytes per tree node of a fitted tree ({@link HistogramForest} or Smile), with its serialized copy. */
+    /** Bytes per tree node of a tree fitted by Smile (its node objects, then the flat copy and the artifact). */
     static final long NODE_BYTES = 96;
+
+    /**
+     * Bytes per node of a {@link HistogramForest} tree: its {@link FlatTrees.Tree} arrays (21 bytes, and 4 per class or
+     * 8 for a regression output), the grower's scratch while the tree is grown and the node's share of the artifact
+     * (2 to 11 bytes). Measured at 1 M rows (docs/benchmarks.md, "Training at 1 M rows").
+     */
+    static final long BINNED_NODE_BYTES = 40;
 
     /**
      * Nodes per bootstrap sample row of a fully grown classification tree (min_samples_leaf = 1): measured 0.6 to
@@ -62,12 +69,15 @@ public record MemoryEstimate(long bytes, long data, long model, String advice) {
         int p = spec.featureColumns().size();
         int numeric = 0;
         long encoded = 0;
+        int maxLevels = 0;
         for (String column : spec.featureColumns()) {
             if (types.get(column) == ColumnType.NUMERIC) {
                 numeric++;
                 encoded++;
             } else {
-                encoded += levels.computeIfAbsent(column, name -> distinct(table, table.indexOf(name)));
+                int l = levels.computeIfAbsent(column, name -> distinct(table, table.indexOf(name)));
+                encoded += l;
+                maxLevels = Math.max(maxLevels, l);
             }
         }
         // Parsed strings (~40 bytes per short String and its bytes) in String[] rows, the typed cells (a boxed
@@ -76,8 +86,10 @@ public record MemoryEstimate(long bytes, long data, long model, String advice) {
         Map<String, Object> h = spec.hyperparameters();
         boolean classification = spec.task() == Task.CLASSIFICATION;
         long model = switch (spec.modelType()) {
-            case ModelCatalog.RANDOM_FOREST -> forest(trainRows, p, classification, h, intOf(h, "n_trees", 100));
-            case ModelCatalog.DECISION_TREE -> forest(trainRows, p, classification, h, 1);
+            case ModelCatalog.RANDOM_FOREST -> forest(trainRows, p, classification, h, intOf(h, "n_trees", 100),
+                    trainRows >= Estimators.BINNED_FOREST_MIN_ROWS && maxLevels + 1 <= HistogramForest.MAX_BINS
+                            ? BINNED_NODE_BYTES : NODE_BYTES);
+            case ModelCatalog.DECISION_TREE -> forest(trainRows, p, classification, h, 1, NODE_BYTES);
             case ModelCatalog.GRADIENT_BOOSTING -> {
                 // Smile's gradient boosting: the tree columns as a data frame, presorted orders per column, residuals
                 // and responses per row (per class for multi-class); small trees (max_depth bounds their leaves).
@@ -96,7 +108,8 @@ public record MemoryEstimate(long bytes, long data, long model, String advice) {
      * sample index and weights; then the trees. A tree's nodes are bounded by 2^(max_depth + 1) and by the rows it
      * can split: bootstrap (or subsample) rows / min_samples_leaf.
      */
-    private static long forest(long trainRows, int p, boolean classification, Map<String, Object> h, int trees) {
+    private static long forest(long trainRows, int p, boolean classification, Map<String, Object> h, int trees,
+            long nodeBytes) {
         double subsample = h.get("subsample") instanceof Number s ? s.doubleValue() : 1.0;
         int minLeaf = intOf(h, "min_samples_leaf", 1);
         Object depth = h.get("max_depth");
@@ -106,7 +119,7 @@ public record MemoryEstimate(long bytes, long data, long model, String advice) {
         if (depth instanceof Number d && d.intValue() < 40) nodes = Math.min(nodes, Math.pow(2, d.intValue() + 1));
         int threads = Runtime.getRuntime().availableProcessors();
         long working = trainRows * (9L * p + 16L * threads) + trainRows * 8L * p; // columns, bins, per-tree samples
-        return working + (long) (trees * nodes * NODE_BYTES);
+        return working + (long) (trees * nodes * nodeBytes);
     }
 
     private static String advice(String modelType) {

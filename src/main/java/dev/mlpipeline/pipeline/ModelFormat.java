@@ -1,8 +1,9 @@
 package dev.mlpipeline.pipeline;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -79,9 +80,59 @@ final class ModelFormat {
      *                                  the format has no tag for
      */
     static byte[] encode(FittedPipeline pipeline) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        // Two passes, so that the artifact is held once at its exact size: a growing buffer would hold up to three
+        // times a large forest's bytes at once (its last doubling, then the trimmed copy; issue 18).
+        Counter counter = new Counter();
+        write(pipeline, counter);
+        if (counter.size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("the model's artifact would take " + counter.size
+                    + " bytes, more than one artifact may hold (2 GiB): fit fewer or smaller trees");
+        }
+        Filler filler = new Filler(new byte[(int) counter.size]);
+        write(pipeline, filler);
+        if (filler.at != filler.bytes.length) throw new IllegalStateException("artifact size changed between passes");
+        return filler.bytes;
+    }
+
+    /** Counts the bytes written to it. */
+    private static final class Counter extends OutputStream {
+        long size;
+
+        @Override
+        public void write(int b) {
+            size++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            size += len;
+        }
+    }
+
+    /** Writes into an array of the exact size. */
+    private static final class Filler extends OutputStream {
+        final byte[] bytes;
+        int at;
+
+        Filler(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void write(int b) {
+            bytes[at++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            System.arraycopy(b, off, bytes, at, len);
+            at += len;
+        }
+    }
+
+    private static void write(FittedPipeline pipeline, OutputStream bytes) {
         try {
-            Out out = new Out(new DataOutputStream(bytes));
+            Out out = new Out(new DataOutputStream(new BufferedOutputStream(bytes, 1 << 14)));
             out.data.write(MAGIC);
             out.data.writeShort(VERSION);
             out.str(pipeline.modelType());
@@ -123,7 +174,6 @@ final class ModelFormat {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
     }
 
     private static void preprocessor(Out out, Preprocessor pre) throws IOException {

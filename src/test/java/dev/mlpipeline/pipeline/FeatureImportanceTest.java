@@ -22,6 +22,24 @@ class FeatureImportanceTest {
      * {@code [6, 7, 5, 8, 3, 0, 4, 1, 2, 9]} then {@code [8, 6, 1, 5, 7, 2, 0, 4, 3, 9]}.
      */
     @Test
+    void aLargeTestSplitIsSampledDownToMaxSamplesRowsTheSameWayEachTime() {
+        int[] rows = new int[50_000];
+        for (int i = 0; i < rows.length; i++) rows[i] = 3 * i + 1;
+        int[] sample = Importances.sample(rows, Importances.MAX_SAMPLES, 42);
+        assertEquals(Importances.MAX_SAMPLES, sample.length);
+        java.util.Set<Integer> all = java.util.Arrays.stream(rows).boxed().collect(Collectors.toSet());
+        for (int i = 0; i < sample.length; i++) {
+            assertTrue(all.contains(sample[i]), "row " + sample[i] + " is not a test row");
+            if (i > 0) assertTrue(sample[i] > sample[i - 1], "in their original order, without repeats");
+        }
+        assertArrayEquals(sample, Importances.sample(rows, Importances.MAX_SAMPLES, 42));
+        // Spread over the split, not its head.
+        assertTrue(sample[sample.length - 1] > 3 * 45_000, "last sampled row " + sample[sample.length - 1]);
+        int[] small = { 5, 1, 9 };
+        assertTrue(small == Importances.sample(small, Importances.MAX_SAMPLES, 42), "a small split is used whole");
+    }
+
+    @Test
     void shufflesFollowScikitLearnsProtocol() {
         long seed = new NumpyRandom(42).nextUint32() & 0x7FFFFFFFL;
         assertEquals(1608637542L, seed);

@@ -30,7 +30,7 @@ class HistogramForestTest {
         java.util.Arrays.fill(post, 0);
         for (FlatTrees.Tree t : forest.trees()) {
             int leaf = t.leaf(z);
-            for (int c = 0; c < post.length; c++) post[c] += t.value[leaf * post.length + c] / forest.trees().length;
+            for (int c = 0; c < post.length; c++) post[c] += t.value(leaf, c, post.length) / forest.trees().length;
         }
         return post[1] > post[0] ? 1 : 0;
     }

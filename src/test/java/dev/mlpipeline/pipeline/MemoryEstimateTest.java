@@ -45,6 +45,9 @@ class MemoryEstimateTest {
         assertTrue(logistic.model() < logistic.data() && logistic.bytes() < forest.bytes() / 2,
                 "logistic " + logistic + ", forest " + forest);
         assertTrue(forest.advice().contains("n_trees"));
+        // Calibrated on the measured fit (docs/benchmarks.md, "Memory of a 1 M-row forest, cut"): it completed in
+        // -Xmx1600m, so a replica started with -Xmx3g (80 % budget: 2.4 GiB) must accept it.
+        assertTrue(forest.bytes() < 0.8 * 3 * (1L << 30), "estimate " + forest.mebibytes() + " MiB: " + forest);
     }
 
     @Test
