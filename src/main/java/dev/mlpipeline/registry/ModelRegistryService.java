@@ -17,7 +17,6 @@ import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.pipeline.ModelCatalog;
 import dev.mlpipeline.registry.RegistryRepository.ListedVersion;
-import dev.mlpipeline.registry.dto.ModelEntryJson;
 import dev.mlpipeline.registry.dto.ModelEntryResponse;
 import dev.mlpipeline.registry.dto.ModelVersionLineageResponse;
 import dev.mlpipeline.registry.dto.ModelVersionResponse;
@@ -66,32 +65,36 @@ public class ModelRegistryService {
     }
 
     /**
-     * As {@link #listModels(ModelFilter, PageRequest)}, each entry already written as JSON by
-     * {@code mapper} (the REST layer's): a page served again from the cache is not serialized again.
+     * As {@link #listModels(ModelFilter, PageRequest)}, each entry already written as UTF-8 JSON by
+     * {@code mapper} (the REST layer's, so the same text): a page served again from the cache is neither
+     * read nor serialized again, its bytes are written as they are.
      */
     public Uni<JsonModelPage> listModelsJson(ModelFilter filter, PageRequest page, ObjectMapper mapper) {
         return repository.generation().flatMap(generation -> cache.<RegistryPageCache.JsonPage>get(
                 new RegistryPageCache.Key(generation, filter, page, true),
                 () -> readPage(filter, page).map(p -> {
-                    List<ModelEntryJson> json = new ArrayList<>(p.entries().size());
+                    List<byte[]> json = new ArrayList<>(p.entries().size());
                     long bytes = 64;
                     for (ModelEntryResponse e : p.entries()) {
-                        ModelEntryJson j = new ModelEntryJson(write(mapper, e));
+                        byte[] j = write(mapper, e);
                         json.add(j);
-                        bytes += j.length() + 64L;
+                        bytes += j.length + 32L;
                     }
                     return new RegistryPageCache.JsonPage(json, p.nextCursor(), bytes);
                 })))
                 .map(p -> new JsonModelPage(p.entries(), p.nextCursor()));
     }
 
-    /** A page of entries as JSON, and the cursor of the next page (null on the last page). */
-    public record JsonModelPage(List<ModelEntryJson> entries, String nextCursor) {
+    /**
+     * A page of entries, each the UTF-8 JSON of a {@link ModelEntryResponse}, and the cursor of the next
+     * page (null on the last page).
+     */
+    public record JsonModelPage(List<byte[]> entries, String nextCursor) {
     }
 
-    private static String write(ObjectMapper mapper, ModelEntryResponse entry) {
+    private static byte[] write(ObjectMapper mapper, ModelEntryResponse entry) {
         try {
-            return mapper.writeValueAsString(entry);
+            return mapper.writeValueAsBytes(entry);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("registry entry cannot be written as JSON", e);
         }

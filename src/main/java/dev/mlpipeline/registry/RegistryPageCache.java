@@ -12,7 +12,6 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.mlpipeline.common.MlpipelineConfig;
-import dev.mlpipeline.registry.dto.ModelEntryJson;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -87,7 +86,7 @@ class RegistryPageCache {
     record ObjectPage(ModelPage page, long bytes) implements Weighed {
     }
 
-    /** A page kept as the JSON text of each of its entries, written as they are by the API. */
-    record JsonPage(List<ModelEntryJson> entries, String nextCursor, long bytes) implements Weighed {
+    /** A page kept as the UTF-8 JSON of each of its entries, written as they are by the API. */
+    record JsonPage(List<byte[]> entries, String nextCursor, long bytes) implements Weighed {
     }
 }

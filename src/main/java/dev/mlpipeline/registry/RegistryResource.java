@@ -117,7 +117,8 @@ public class RegistryResource {
             return RestMulti.fromMultiData(service.listModels(filter, after).map(e -> (Object) e)).build();
         }
         int size = Params.intParam("limit", limit, 0, 1, ModelRegistryService.MAX_PAGE_SIZE);
-        // a page: its entries as JSON text, from this replica's page cache while the registry is unchanged
+        // a page: each entry as its JSON bytes (written raw, as byte[] always is, inside the streamed array),
+        // from this replica's page cache while the registry is unchanged
         return RestMulti.fromUniResponse(service.listModelsJson(filter, new PageRequest(after, size), mapper),
                 page -> Multi.createFrom().iterable(page.entries()).map(e -> (Object) e),
                 page -> page.nextCursor() == null ? Map.of() : Map.of(
