@@ -27,7 +27,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The model registry: a read-only view over the COMPLETED rows of {@code training_job} and
- * {@code tuning_job}, derived on every read (it stores nothing), joined with the metadata users
+ * {@code tuning_job}, derived on read (it stores nothing of its own; a page read is kept only while the
+ * registry generation it was read under is current, {@link RegistryPageCache}), joined with the metadata users
  * add by job id (aliases, tags, description, archive flag: {@link RegistryMetadataService}). Versions of both tables are read in
  * one SQL stream ordered by (dataset_id, model_type, version DESC) and grouped on the fly into one
  * entry per (dataset_id, model_type): memory holds one entry at a time, never a table.
