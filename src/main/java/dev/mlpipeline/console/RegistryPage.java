@@ -25,6 +25,7 @@ import dev.mlpipeline.registry.ModelFilter;
 import dev.mlpipeline.registry.ModelRegistryService;
 import dev.mlpipeline.registry.PageRequest;
 import dev.mlpipeline.registry.RegistryCursor;
+import dev.mlpipeline.registry.RegistryResource;
 import dev.mlpipeline.registry.dto.ModelEntryResponse;
 import dev.mlpipeline.registry.dto.ModelVersionResponse;
 import dev.mlpipeline.tuning.TuningJobService;
@@ -61,12 +62,12 @@ public class RegistryPage {
     }
 
     @TemplateData
-    public record Filters(List<Option> datasets, List<Option> modelTypes, List<Option> sources) {
+    public record Filters(List<Option> datasets, List<Option> modelTypes, List<Option> sources, String tag, boolean includeArchived) {
     }
 
     @TemplateData
     public record VersionRow(int version, String jobId, String source, boolean deployed, String metric, String created,
-            String href) {
+            String href, List<String> aliases, List<Views.Pair> tags, boolean archived) {
     }
 
     @TemplateData
@@ -90,21 +91,27 @@ public class RegistryPage {
 
     @GET
     public Uni<TemplateInstance> listModels(@QueryParam("dataset_id") String datasetId, @QueryParam("model_type") String modelType,
-            @QueryParam("source") String source, @QueryParam("cursor") String cursor) {
+            @QueryParam("source") String source, @QueryParam("tag") String tag, @QueryParam("include_archived") String includeArchived,
+            @QueryParam("cursor") String cursor) {
         String ds = Views.blankToNull(datasetId);
         String type = Views.blankToNull(modelType);
         String src = Views.blankToNull(source);
+        String tagFilter = Views.blankToNull(tag);
+        boolean archived = "true".equals(includeArchived) || "on".equals(includeArchived);
         Uni<Page> page;
         try {
             if (src != null && !src.equals("training") && !src.equals("tuning")) {
                 throw InvalidInputException.forField("source", "must be 'training' or 'tuning'");
             }
             RegistryCursor after = RegistryCursor.decode(Views.blankToNull(cursor));
-            ModelFilter filter = new ModelFilter(ds, type, src, VERSIONS_PER_ENTRY);
+            // one condition (key:value or key), read as GET /api/registry/models?tag= reads it
+            ModelFilter filter = new ModelFilter(ds, type, src, VERSIONS_PER_ENTRY,
+                    RegistryResource.tagFilters(tagFilter == null ? List.of() : List.of(tagFilter)), archived);
             page = registry.listModels(filter, new PageRequest(after, ENTRIES_PER_PAGE))
                     .map(p -> new Page(p.entries().stream().map(RegistryPage::entry).toList(),
                             p.nextCursor() == null ? null
-                                    : "/" + Views.query("dataset_id", ds, "model_type", type, "source", src, "cursor", p.nextCursor()),
+                                    : "/" + Views.query("dataset_id", ds, "model_type", type, "source", src, "tag", tagFilter,
+                                            "include_archived", archived ? "true" : null, "cursor", p.nextCursor()),
                             null));
         } catch (DomainException e) {
             page = Uni.createFrom().item(new Page(List.of(), null, e.getMessage()));
@@ -122,7 +129,7 @@ public class RegistryPage {
                     List<Option> sources = List.of(new Option("", "Training and tuning", src == null),
                             new Option("training", "Training", "training".equals(src)),
                             new Option("tuning", "Tuning", "tuning".equals(src)));
-                    return Templates.registry(new Filters(dsOptions, types, sources), p);
+                    return Templates.registry(new Filters(dsOptions, types, sources, tagFilter == null ? "" : tagFilter, archived), p);
                 }));
     }
 
@@ -143,7 +150,8 @@ public class RegistryPage {
         for (ModelVersionResponse v : e.versions()) {
             Double m = Views.metric(v.metrics(), metricName);
             rows.add(new VersionRow(v.version(), v.jobId(), v.source(), v.isDeployed(), m == null ? "–" : Views.formatDouble(m),
-                    Views.time(v.createdAt()), versionHref(v.modelType(), v.version(), v.datasetId())));
+                    Views.time(v.createdAt()), versionHref(v.modelType(), v.version(), v.datasetId()),
+                    v.aliases() == null ? List.of() : v.aliases(), Views.pairs(Views.object(v.tags())), v.archived()));
         }
         return new Entry(e.datasetId() + "-" + e.modelType(), e.datasetId(), e.datasetName(), e.modelType(),
                 e.deployedVersion(), e.latestVersion(), metricName, rows, chart.toString());

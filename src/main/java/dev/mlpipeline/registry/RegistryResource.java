@@ -339,7 +339,7 @@ public class RegistryResource {
     }
 
     /** Parses {@code ?tag=key:value} / {@code ?tag=key} conditions. */
-    static List<ModelFilter.TagFilter> tagFilters(List<String> tags) {
+    public static List<ModelFilter.TagFilter> tagFilters(List<String> tags) {
         if (tags == null || tags.isEmpty()) {
             return List.of();
         }

@@ -104,8 +104,19 @@ class ConsoleBrowserTest {
             b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("action-result"), "is deployed"));
             b.screenshot("06-version");
 
+            // set an alias on v1 (the actions are swapped in by htmx), then the feature importance chart
+            d.findElement(By.id("alias-name")).sendKeys("champion");
+            d.findElement(By.id("alias-button")).click();
+            b.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("aliases"), "champion"));
+            WebElement importance = d.findElement(By.id("importance-chart"));
+            ((org.openqa.selenium.JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView()", importance);
+            b.wait.until(driver -> "true".equals(importance.getDomAttribute("data-drawn")));
+            b.screenshot("06b-version-importance");
+
             d.get(url("/?dataset_id=" + datasetId));
-            assertTrue(d.findElement(By.id("entry-" + datasetId + "-RandomForest")).getText().contains("v1 [DEPLOYED]"));
+            String v1Row = d.findElement(By.id("entry-" + datasetId + "-RandomForest")).getText();
+            assertTrue(v1Row.contains("v1 [DEPLOYED]"));
+            assertTrue(v1Row.contains("champion"), v1Row);
 
             // predict one passenger from the generated form
             d.get(url("/console/predict"));
@@ -157,7 +168,7 @@ class ConsoleBrowserTest {
     void everyPageFitsA390PixelWideScreen() {
         try (Browser b = Browser.open(390, 844)) {
             for (String page : List.of("/", "/console/datasets", "/console/train", "/console/jobs", "/console/deployments",
-                    "/console/predict")) {
+                    "/console/predict", "/console/batch-predictions")) {
                 b.driver.get(url(page));
                 b.wait.until(driver -> driver.findElement(By.id("main")).isDisplayed());
                 b.screenshot("mobile" + page.replace('/', '-').replaceAll("-$", "-registry"));

@@ -40,7 +40,7 @@ class ConsolePagesTest {
 
     @Test
     void everyPageRendersAsHtml() {
-        for (String path : new String[]{ "/", "/console/datasets", "/console/train", "/console/tune", "/console/jobs", "/console/deployments", "/console/predict" }) {
+        for (String path : new String[]{ "/", "/console/datasets", "/console/train", "/console/tune", "/console/jobs", "/console/deployments", "/console/predict", "/console/batch-predictions" }) {
             given().get(path).then().statusCode(200).contentType(containsString("text/html"))
                     .body(containsString("<main id=\"main\""), containsString("/webjars/htmx.org/dist/htmx.min.js"));
         }

@@ -43,6 +43,17 @@ class ConsoleRenderBenchmark {
     static final int WARMUP = 30;
     static final int REPS = 100;
 
+    /** A feature importance as stored (V7) for the 7 titanic features. */
+    static final String IMPORTANCE = """
+            {"model_method":"impurity_decrease","scoring":"accuracy","n_repeats":5,"random_state":42,"baseline_score":0.82,
+             "features":[{"feature":"Sex","model_importance":0.31,"permutation_importance_mean":0.19,"permutation_importance_std":0.02},
+             {"feature":"Fare","model_importance":0.22,"permutation_importance_mean":0.05,"permutation_importance_std":0.01},
+             {"feature":"Age","model_importance":0.2,"permutation_importance_mean":0.04,"permutation_importance_std":0.01},
+             {"feature":"Pclass","model_importance":0.11,"permutation_importance_mean":0.03,"permutation_importance_std":0.01},
+             {"feature":"SibSp","model_importance":0.06,"permutation_importance_mean":0.01,"permutation_importance_std":0.005},
+             {"feature":"Parch","model_importance":0.05,"permutation_importance_mean":0.005,"permutation_importance_std":0.004},
+             {"feature":"Embarked","model_importance":0.05,"permutation_importance_mean":0.004,"permutation_importance_std":0.003}]}""";
+
     @TestHTTPResource("/")
     URL base;
 
@@ -54,18 +65,28 @@ class ConsoleRenderBenchmark {
         int inserted = TestDatabase.update("""
                 INSERT INTO training_job (id, dataset_id, model_type, task, target_column, feature_columns, hyperparameters,
                     preprocessing, test_size, random_seed, status, progress, metrics, version, artifact_id,
-                    created_at, started_at, completed_at)
+                    created_at, started_at, completed_at, feature_importance)
                 SELECT 'trn_cbench_' || m || '_' || v || '_' || ?, ?, (ARRAY['RandomForest','GradientBoosting','DecisionTree','LogisticRegression'])[m],
                     'classification', 'Survived', ARRAY['Pclass','Sex','Age','SibSp','Parch','Fare','Embarked'],
                     jsonb_build_object('n_trees', 100 + v % 7, 'max_depth', 10), '{"scaling":"standard"}', 0.2, 42, 'COMPLETED', 1,
                     jsonb_build_object('accuracy', round((0.6 + random() * 0.35)::numeric, 4), 'precision', 0.8, 'recall', 0.7, 'f1', 0.75),
                     v, 'art_console_bench', now() - make_interval(secs => 100000 - v * 10), now() - make_interval(secs => 100000 - v * 10),
-                    now() - make_interval(secs => 100000 - v * 10)
-                FROM generate_series(1, 4) m, generate_series(1, 250) v""", ds.substring(3, 11), ds);
+                    now() - make_interval(secs => 100000 - v * 10), ?::jsonb
+                FROM generate_series(1, 4) m, generate_series(1, 250) v""", ds.substring(3, 11), ds, IMPORTANCE);
         assertEquals(1000, inserted);
         TestDatabase.update("""
                 INSERT INTO model_version_counter (dataset_id, model_type, last_version)
                 SELECT ?, t, 250 FROM unnest(ARRAY['RandomForest','GradientBoosting','DecisionTree','LogisticRegression']) t""", ds);
+
+        // every version tagged and described, two aliases per model type (the registry rows and the version page show them)
+        TestDatabase.update("""
+                INSERT INTO model_version_metadata (job_id, description, tags, updated_at)
+                SELECT id, 'benchmark version', jsonb_build_object('team', 'fraud', 'stage', 's' || (version % 3)), now()
+                FROM training_job WHERE dataset_id = ?""", ds);
+        TestDatabase.update("""
+                INSERT INTO model_version_alias (dataset_id, model_type, alias, job_id, updated_at)
+                SELECT dataset_id, model_type, CASE WHEN version = 250 THEN 'champion' ELSE 'challenger' END, id, now()
+                FROM training_job WHERE dataset_id = ? AND version IN (249, 250)""", ds);
 
         Map<String, String> pages = new LinkedHashMap<>();
         pages.put("API reference: GET /api/registry/models?limit=10&versions_limit=25", "/api/registry/models?limit=10&versions_limit=25");
@@ -73,7 +94,8 @@ class ConsoleRenderBenchmark {
         pages.put("registry /", "/");
         pages.put("registry / after a registry change", "/?");
         pages.put("registry, one model type", "/?dataset_id=" + ds + "&model_type=RandomForest");
-        pages.put("version page (v250)", "/console/models/RandomForest/versions/250?dataset_id=" + ds);
+        pages.put("registry, tag filter stage:s1", "/?dataset_id=" + ds + "&tag=stage:s1");
+        pages.put("version page (v250: alias, tags, feature importance)", "/console/models/RandomForest/versions/250?dataset_id=" + ds);
         pages.put("datasets", "/console/datasets");
         pages.put("dataset (schema + 20 rows)", "/console/datasets/" + ds);
         pages.put("train form", "/console/train?dataset_id=" + ds + "&model_type=RandomForest&target_column=Survived");
@@ -81,6 +103,13 @@ class ConsoleRenderBenchmark {
         pages.put("jobs", "/console/jobs");
         pages.put("deployments", "/console/deployments");
         pages.put("predict (none deployed)", "/console/predict");
+        pages.put("predict drift fragment (none deployed)", "/console/predict/drift");
+        pages.put("batch predictions", "/console/batch-predictions");
+
+        // the measured version page shows what it is measured for
+        String v250 = io.restassured.RestAssured.given().get(pages.get("version page (v250: alias, tags, feature importance)"))
+                .then().statusCode(200).extract().asString();
+        assertTrue(v250.contains("id=\"importance-chart\"") && v250.contains(">champion</code>") && v250.contains("value=\"s1\""), v250);
 
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         String root = base.toString().replaceAll("/$", "");
