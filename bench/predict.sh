@@ -22,7 +22,9 @@
 # Env: DURATION (20s) RUNS (3) PEER_DIR_SRC (/work/shared/bench/peer) PORT (8181)
 #      APP_SRC (target/quarkus-app) WORK (/tmp/predict-bench) SKIP_BUILD (0) DEPLOY_REPEATS (6)
 #      INLINE_COMPARE (1: extra 100-row runs with inline-rows=100) MATRIX (1) LOG_COMPARE (0)
-#      WARMUP (10s)
+#      WARMUP (10s) PEER (1: 0 leaves the peer out of the matrix: ours and ping only)
+#      JAVA_OPTS (extra JVM options of our service, e.g. -XX:StartFlightRecording=...)
+#      DEPLOY_REPEATS=0 skips adult (no upload, no training, no deploy timing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -38,6 +40,8 @@ INLINE_COMPARE=${INLINE_COMPARE:-1}
 MATRIX=${MATRIX:-1}
 LOG_COMPARE=${LOG_COMPARE:-0}
 WARMUP=${WARMUP:-10s}
+PEER_ON=${PEER:-1}; [ "$MATRIX" = 1 ] || PEER_ON=0
+read -r -a java_opts <<< "${JAVA_OPTS:-}"
 B=http://127.0.0.1:$PORT
 PEER=http://127.0.0.1:8090
 export PEER_DIR=$WORK/peer
@@ -64,7 +68,7 @@ for u in "$PEER/health" "$B/q/health"; do
 done
 
 # --- peer ---
-if [ "$MATRIX" = 1 ]; then
+if [ "$PEER_ON" = 1 ]; then
   log "starting peer"
   "$PEER_SRC/run.sh" >&2
   curl -fs "$PEER/health" >/dev/null
@@ -73,7 +77,7 @@ fi
 # --- ours ---
 start_ours() {  # $@: extra JVM options
   MLPIPELINE_SECURITY_ENABLED=false MLPIPELINE_EMBEDDED_POSTGRES_ENABLED=true MLPIPELINE_EMBEDDED_POSTGRES_DATA_DIR=$WORK/db \
-    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -Dquarkus.http.port="$PORT" "$@" \
+    "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx1g -Dquarkus.http.port="$PORT" ${java_opts[@]+"${java_opts[@]}"} "$@" \
     -jar "$WORK/app/quarkus-run.jar" >> "$WORK/ours.log" 2>&1 &
   ours_pid=$!
   for _ in $(seq 180); do curl -fs "$B/q/health/ready" >/dev/null && return 0; sleep 1; done
@@ -104,11 +108,14 @@ deploy() {  # job id -> "http_code seconds"
 
 log "upload + train"
 ds_t=$(upload "$root/samples/titanic.csv")
-ds_a=$(upload "$root/samples/adult.csv")
-job_t=$(train "$ds_t" Survived); job_a1=$(train "$ds_a" income); job_a2=$(train "$ds_a" income)
-for j in "$job_t" "$job_a1" "$job_a2"; do wait_job "$j"; done
+job_t=$(train "$ds_t" Survived); jobs=("$job_t")
+if [ "$DEPLOY_REPEATS" -gt 0 ]; then
+  ds_a=$(upload "$root/samples/adult.csv")
+  job_a1=$(train "$ds_a" income); job_a2=$(train "$ds_a" income); jobs+=("$job_a1" "$job_a2")
+fi
+for j in "${jobs[@]}"; do wait_job "$j"; done
 
-log "adult RF(100) deploy warm-up, alternating $job_a1 / $job_a2"
+[ "$DEPLOY_REPEATS" -gt 0 ] && log "adult RF(100) deploy warm-up, alternating $job_a1 / $job_a2"
 deploy_times=()
 for i in $(seq "$DEPLOY_REPEATS"); do
   if [ $((i % 2)) = 0 ]; then j=$job_a2; else j=$job_a1; fi
@@ -122,15 +129,17 @@ titanic_deploy_s=${r#* }
 
 # sanity: both answer the 1-row payload
 log "ours: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$B/api/deployments/predict" | head -c 200)"
-[ "$MATRIX" = 1 ] && log "peer: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$PEER/api/deployments/predict")"
+[ "$PEER_ON" = 1 ] && log "peer: $(curl -fsS -XPOST -H 'Content-Type: application/json' --data @"$PEER_SRC/payload_1.json" "$PEER/api/deployments/predict")"
 
 # CPU ticks (utime+stime, 1/100 s) used so far by our JVM and its embedded PostgreSQL (the
 # postmaster started on $WORK/db and its backends, which write the prediction log).
+# Prints "total jvm": PostgreSQL's share is total - jvm.
 cpu_ticks() {
-  local pids="$ours_pid" pm
+  local pids="" pm jvm
+  jvm=$(awk '{print $14 + $15}' "/proc/$ours_pid/stat" 2>/dev/null || echo 0)
   pm=$(pgrep -f -- "$WORK/db" | head -1 || true)
-  [ -n "$pm" ] && pids="$pids $pm $(pgrep -P "$pm" | tr '\n' ' ')"
-  for p in $pids; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk '{s += $1} END {print s + 0}'
+  [ -n "$pm" ] && pids="$pm $(pgrep -P "$pm" | tr '\n' ' ')"
+  for p in $pids; do awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || true; done | awk -v j="$jvm" '{s += $1} END {print s + j, j}'
 }
 
 # --- wrk matrix ---
@@ -145,14 +154,21 @@ run_wrk() {  # label url payload conns round
   echo "$line" | python3 -c 'import json,sys
 d=json.load(sys.stdin); d.update(label=sys.argv[1], rows=int(sys.argv[2]), conns=int(sys.argv[3]),
 round=int(sys.argv[4]), load_before=float(sys.argv[5]), load_after=float(open("/proc/loadavg").read().split()[0]),
-ours_cpu_us_per_req=(int(sys.argv[7]) - int(sys.argv[6])) * 10000 / max(1, d["requests"]))
+ours_cpu_us_per_req=(int(sys.argv[7].split()[0]) - int(sys.argv[6].split()[0])) * 10000 / max(1, d["requests"]),
+jvm_cpu_us_per_req=(int(sys.argv[7].split()[1]) - int(sys.argv[6].split()[1])) * 10000 / max(1, d["requests"]))
 print(json.dumps(d))' "$1" "$rows" "$4" "$5" "$load" "$cpu0" "$cpu1" | tee -a "$results" >&2
 }
+if [ "$MATRIX" = 1 ]; then  # JIT warm-up of our service before the first measured cell
+  for payload in payload_1.json payload_100.json; do
+    PAYLOAD="$PEER_SRC/$payload" wrk -t1 -c8 -d"$WARMUP" -s "$PEER_SRC/post.lua" "$B/api/deployments/predict" >/dev/null
+  done
+  PAYLOAD="$PEER_SRC/payload_1.json" wrk -t1 -c8 -d"$WARMUP" -s "$PEER_SRC/post.lua" "$B/api/ping" >/dev/null
+fi
 for round in $(seq "$RUNS"); do
   [ "$MATRIX" = 1 ] || break
   for payload in payload_1.json payload_100.json; do
     for c in 1 8; do
-      run_wrk peer "$PEER/api/deployments/predict" "$payload" "$c" "$round"
+      [ "$PEER_ON" = 1 ] && run_wrk peer "$PEER/api/deployments/predict" "$payload" "$c" "$round"
       run_wrk ours "$B/api/deployments/predict" "$payload" "$c" "$round"
       if [ "$payload" = payload_1.json ]; then run_wrk ping "$B/api/ping" "$payload" "$c" "$round"; fi
     done
@@ -220,16 +236,28 @@ for conns in (1, 8):
         con, coff = m("ours-log-on", 1, conns, "ours_cpu_us_per_req"), m("ours-log-off", 1, conns, "ours_cpu_us_per_req")
         print(f"  1-row  c{conns}: CPU of JVM + PostgreSQL per request, log on/off = {con:.1f} / {coff:.1f} µs "
               f"(off/on = {coff/con:.3f}: the throughput ratio a CPU-bound server would see)")
+        jon, joff = m("ours-log-on", 1, conns, "jvm_cpu_us_per_req"), m("ours-log-off", 1, conns, "jvm_cpu_us_per_req")
+        print(f"  1-row  c{conns}: of which the JVM, log on/off = {jon:.1f} / {joff:.1f} µs; PostgreSQL {con - jon:.1f} / {coff - joff:.1f} µs")
     if not m("ours", 1, conns, "rps"):
         continue
     o, p, g = m("ours", 1, conns, "rps"), m("peer", 1, conns, "rps"), m("ping", 1, conns, "rps")
-    print(f"  1-row  c{conns}: ours/peer req/s = {o/p:,.1f}x (goal >= 50x); ours/ping = {o/g:.2f} (goal >= 0.5)")
+    if p: print(f"  1-row  c{conns}: ours/peer req/s = {o/p:,.1f}x (goal >= 50x)")
+    pairs = {}
+    for r in rs:
+        if r["label"] in ("ours", "ping") and r["rows"] == 1 and r["conns"] == conns:
+            pairs.setdefault(r["round"], {})[r["label"]] = r
+    per_round = [q["ours"]["rps"] / q["ping"]["rps"] for q in pairs.values() if len(q) == 2]
+    print(f"  1-row  c{conns}: ours/ping req/s = {o/g:.3f} (goal >= 0.7 at c8); per round: {', '.join(f'{x:.3f}' for x in per_round)}")
+    co, cg = m("ours", 1, conns, "ours_cpu_us_per_req"), m("ping", 1, conns, "ours_cpu_us_per_req")
+    print(f"  1-row  c{conns}: CPU per request ours / ping = {co:.1f} / {cg:.1f} µs (ping/ours = {cg/co:.3f}: the req/s ratio of a CPU-bound server)")
     o, p = m("ours", 100, conns, "rps"), m("peer", 100, conns, "rps")
-    print(f"  100-row c{conns}: ours/peer rows/s = {o/p:,.1f}x (goal >= 10x)")
+    c100 = m("ours", 100, conns, "ours_cpu_us_per_req")
+    print(f"  100-row c{conns}: ours {o*100:,.0f} rows/s, CPU {c100:.0f} µs per request = {c100/100:.2f} µs per row"
+          + (f"; ours/peer rows/s = {o/p:,.1f}x (goal >= 10x)" if p else ""))
     i = m("ours-inline100", 100, conns, "rps")
     if i: print(f"  100-row c{conns}: inline-rows=100 vs 16: {i:,.0f} vs {o:,.0f} req/s ({i/o:.2f}x)")
-if m('ours', 1, 8, 'p99_ms'): print(f"  1-row c8 p99: {m('ours', 1, 8, 'p99_ms'):.2f} ms (goal < 10 ms)")
-print(f"\nadult RF(100) deploy ms: {', '.join(f'{d:.0f}' for d in dep)}; median {med(dep):.0f} (goal < 500)")
+if m('ours', 1, 8, 'p99_ms'): print(f"  1-row c8 p99: {m('ours', 1, 8, 'p99_ms'):.2f} ms (goal < 5 ms)")
+if dep: print(f"\nadult RF(100) deploy ms: {', '.join(f'{d:.0f}' for d in dep)}; median {med(dep):.0f} (goal < 500)")
 print(f"titanic RF(100) deploy ms: {float(sys.argv[3])*1000:.0f}")
 EOF
 log "raw results: $results"

@@ -294,7 +294,7 @@ final class Estimators {
 
     private static Estimator logistic(Data d, Map<String, Object> p) {
         var options = new LogisticRegression.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter"));
-        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), options), columnMeans(d.x(), allColumns(d)));
+        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), d.blocks(), options), columnMeans(d.x(), allColumns(d)));
     }
 
     private static int mtry(Object given, int p, boolean classification) {

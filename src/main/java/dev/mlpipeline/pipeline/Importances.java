@@ -37,37 +37,41 @@ final class Importances {
         String method = modelImportance(p, pipeline, trainRows, blocks, model);
 
         String scoring = Metrics.defaultScoring(p.task());
-        List<Object[]> test = new ArrayList<>(testRows.length);
-        for (int r : testRows) test.add(p.cells().get(r));
-        double baseline = score(p, pipeline, test, testRows, scoring);
+        // The test split is preprocessed once. Preprocessing maps each input feature to its own block of output
+        // columns (one numeric column, or the one-hot columns of its levels) and nothing else, so preprocessing a
+        // table whose column j is permuted gives the preprocessed table with block j's rows permuted: the shuffles
+        // below permute blocks of this matrix instead of re-preprocessing the raw rows (the same scores, without
+        // n_features * n_repeats passes of imputation, level look-ups and row copies).
+        double[][] base = new double[testRows.length][];
+        for (int i = 0; i < base.length; i++) base[i] = pre.transform(p.cells().get(testRows[i]));
+        double baseline = score(p, pipeline, base, testRows, scoring);
+        double[][] shuffled = new double[base.length][];
+        for (int i = 0; i < base.length; i++) shuffled[i] = base[i].clone();
         // sklearn: random_seed = check_random_state(random_state).randint(np.iinfo(np.int32).max + 1); with the mask
         // 2^31 - 1 equal to the bound, NumPy's masked rejection sampling accepts the first draw.
         long featureSeed = new NumpyRandom(seed).nextUint32() & 0x7FFFFFFFL;
         double[] mean = new double[features];
         double[] std = new double[features];
         for (int j = 0; j < features; j++) {
+            int from = blocks[j][0];
+            int to = from + (blocks[j][1] < 0 ? 1 : blocks[j][1]);
             NumpyRandom random = new NumpyRandom(featureSeed);
-            int[] order = new int[test.size()];
+            int[] order = new int[base.length];
             for (int i = 0; i < order.length; i++) order[i] = i;
             double[] drops = new double[nRepeats];
             // As scikit-learn: the column is permuted in place, each repeat indexing the previous repeat's column
-            // with the (cumulatively) shuffled indices.
-            Object[] column = new Object[test.size()];
-            for (int i = 0; i < column.length; i++) column[i] = test.get(i)[j];
+            // with the (cumulatively) shuffled indices; source[i] is the test row whose value row i now holds.
+            int[] source = order.clone();
             for (int r = 0; r < nRepeats; r++) {
                 if (cancel.isCancelled()) throw new TrainingCancelledException();
                 random.shuffle(order);
-                Object[] permuted = new Object[column.length];
-                for (int i = 0; i < column.length; i++) permuted[i] = column[order[i]];
-                column = permuted;
-                List<Object[]> shuffled = new ArrayList<>(test.size());
-                for (int i = 0; i < test.size(); i++) {
-                    Object[] row = test.get(i).clone();
-                    row[j] = column[i];
-                    shuffled.add(row);
-                }
+                int[] next = new int[source.length];
+                for (int i = 0; i < next.length; i++) next[i] = source[order[i]];
+                source = next;
+                for (int i = 0; i < base.length; i++) System.arraycopy(base[source[i]], from, shuffled[i], from, to - from);
                 drops[r] = baseline - score(p, pipeline, shuffled, testRows, scoring);
             }
+            for (int i = 0; i < base.length; i++) System.arraycopy(base[i], from, shuffled[i], from, to - from);
             mean[j] = Arrays.stream(drops).average().orElse(Double.NaN);
             double ss = 0;
             for (double d : drops) ss += (d - mean[j]) * (d - mean[j]);
@@ -81,9 +85,8 @@ final class Importances {
         return new FeatureImportance(method, scoring, nRepeats, seed, baseline, out);
     }
 
-    private static double score(Trainer.Prepared p, FittedPipeline pipeline, List<Object[]> cells, int[] rows,
-            String scoring) {
-        double[][] x = pipeline.preprocessor().transform(cells);
+    /** Score of the pipeline's estimator on preprocessed test rows {@code x} (row i = row {@code rows[i]} of p). */
+    private static double score(Trainer.Prepared p, FittedPipeline pipeline, double[][] x, int[] rows, String scoring) {
         if (p.task() == Task.CLASSIFICATION) {
             double[][] post = new double[x.length][];
             int[] predicted = pipeline.classify(x, post);

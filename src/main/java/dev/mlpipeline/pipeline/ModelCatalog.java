@@ -70,9 +70,11 @@ public final class ModelCatalog {
                 integer("max_iter", 1000, 1, 100_000, false,
                         "Maximum L-BFGS iterations; 1000 like the scikit-learn reference (max_iter=1000)."),
                 number("tol", 1e-4, 1e-12, 1.0,
-                        "Convergence tolerance of L-BFGS; 1e-4 like scikit-learn's default tol (Smile's own "
-                                + "default is 1e-5, which about doubles the iterations on adult for the same "
-                                + "accuracy).")),
+                        "Convergence tolerance of Smile's L-BFGS: it stops when max_j |g_j| * max(|w_j|, 1) / "
+                                + "max(f, 1) < tol (f the penalised summed log-loss, g its gradient). scikit-learn's "
+                                + "lbfgs stops at max_j |g_j| <= tol instead, so the same 1e-4 is a looser test here; "
+                                + "on adult it ends after about 200 iterations (scikit-learn: 280) at the same "
+                                + "accuracy within 0.001. Smile's own default 1e-5 about doubles the iterations.")),
                 true, null));
 
         out.add(new ModelType(RANDOM_FOREST, both, List.of(

@@ -271,15 +271,22 @@ public final class Trainer {
             }
         }
 
+        // Categorical cells are replaced by one String instance per distinct value: the preprocessing's level
+        // look-ups (fit, transform of every split, permutation importance, profile) then hash each value once and
+        // compare by identity, instead of hashing and comparing the characters of a fresh String per cell.
+        List<Map<String, String>> canonical = new ArrayList<>(features.size());
+        for (int j = 0; j < features.size(); j++) canonical.add(new HashMap<>());
         List<Object[]> cells = new ArrayList<>(usable.size());
         for (int row : usable) {
             Object[] c = new Object[features.size()];
             for (int j = 0; j < c.length; j++) {
-                if (featureTypes.get(j) == ColumnType.NUMERIC) {
-                    c[j] = table.cell(row, featureIdx[j]) == null ? null
-                            : parseNumber(table, row, featureIdx[j], features.get(j), "dataset");
+                String s = table.cell(row, featureIdx[j]);
+                if (s == null) {
+                    c[j] = null;
+                } else if (featureTypes.get(j) == ColumnType.NUMERIC) {
+                    c[j] = parseNumber(table, row, featureIdx[j], features.get(j), "dataset");
                 } else {
-                    c[j] = table.cell(row, featureIdx[j]);
+                    c[j] = canonical.get(j).computeIfAbsent(s, v -> v);
                 }
             }
             cells.add(c);
