@@ -36,6 +36,9 @@ public interface MlpipelineConfig {
     /** Deployments, the model cache and predictions. */
     Deployments deployments();
 
+    /** The model registry's views. */
+    Registry registry();
+
     /** The prediction log: a sample of predicted rows, written in the background (for drift). */
     PredictionLog predictionLog();
 
@@ -128,6 +131,18 @@ public interface MlpipelineConfig {
         /** Largest grid a tuning job may expand to, and largest {@code n_iter} of a random search. */
         @WithDefault("500")
         int maxConfigurations();
+    }
+
+    interface Registry {
+
+        /**
+         * Registry pages ({@code GET /api/registry/models?limit=…} and the console's registry) kept in memory
+         * by this replica, weighed by their size (bytes; {@code 64M}; {@code 0} keeps none). A kept page is
+         * served again only while the registry's generation (bumped by PostgreSQL in the transaction of any
+         * change of the view, from any replica) is the one it was read under.
+         */
+        @WithDefault("64M")
+        MemorySize pageCacheSize();
     }
 
     interface Deployments {

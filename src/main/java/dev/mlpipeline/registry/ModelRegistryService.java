@@ -10,6 +10,9 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.NotFoundException;
 import dev.mlpipeline.pipeline.ModelCatalog;
@@ -24,7 +27,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The model registry: a read-only view over the COMPLETED rows of {@code training_job} and
- * {@code tuning_job}, derived on every read (it stores nothing), joined with the metadata users
+ * {@code tuning_job}, derived on read (it stores nothing of its own; a page read is kept only while the
+ * registry generation it was read under is current, {@link RegistryPageCache}), joined with the metadata users
  * add by job id (aliases, tags, description, archive flag: {@link RegistryMetadataService}). Versions of both tables are read in
  * one SQL stream ordered by (dataset_id, model_type, version DESC) and grouped on the fly into one
  * entry per (dataset_id, model_type): memory holds one entry at a time, never a table.
@@ -37,6 +41,9 @@ public class ModelRegistryService {
     @Inject
     RegistryRepository repository;
 
+    @Inject
+    RegistryPageCache cache;
+
     /**
      * Every entry matching the filter (after the cursor, if any), in (dataset_id, model_type) order,
      * each with its versions newest first; streamed: an entry is emitted as soon as the first row of
@@ -48,9 +55,73 @@ public class ModelRegistryService {
 
     /**
      * At most {@code page.limit()} entries after the page's cursor, and the cursor of the next page
-     * when one exists. The version stream is cancelled (its cursor closed) once the page is full.
+     * when one exists; from this replica's page cache while nothing in the registry changed since it
+     * was read ({@link RegistryPageCache}).
      */
     public Uni<ModelPage> listModels(ModelFilter filter, PageRequest page) {
+        return repository.generation().flatMap(generation -> cache.get(
+                new RegistryPageCache.Key(generation, filter, page, false),
+                () -> readPage(filter, page).map(p -> new RegistryPageCache.ObjectPage(p, weight(p)))))
+                .map(RegistryPageCache.ObjectPage::page);
+    }
+
+    /**
+     * As {@link #listModels(ModelFilter, PageRequest)}, each entry already written as UTF-8 JSON by
+     * {@code mapper} (the REST layer's, so the same text): a page served again from the cache is neither
+     * read nor serialized again, its bytes are written as they are.
+     */
+    public Uni<JsonModelPage> listModelsJson(ModelFilter filter, PageRequest page, ObjectMapper mapper) {
+        return repository.generation().flatMap(generation -> cache.<RegistryPageCache.JsonPage>get(
+                new RegistryPageCache.Key(generation, filter, page, true),
+                () -> readPage(filter, page).map(p -> {
+                    List<byte[]> json = new ArrayList<>(p.entries().size());
+                    long bytes = 64;
+                    for (ModelEntryResponse e : p.entries()) {
+                        byte[] j = write(mapper, e);
+                        json.add(j);
+                        bytes += j.length + 32L;
+                    }
+                    return new RegistryPageCache.JsonPage(json, p.nextCursor(), bytes);
+                })))
+                .map(p -> new JsonModelPage(p.entries(), p.nextCursor()));
+    }
+
+    /**
+     * A page of entries, each the UTF-8 JSON of a {@link ModelEntryResponse}, and the cursor of the next
+     * page (null on the last page).
+     */
+    public record JsonModelPage(List<byte[]> entries, String nextCursor) {
+    }
+
+    private static byte[] write(ObjectMapper mapper, ModelEntryResponse entry) {
+        try {
+            return mapper.writeValueAsBytes(entry);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("registry entry cannot be written as JSON", e);
+        }
+    }
+
+    /** Rough heap size of a page of objects: its strings (1 byte a character) and per-object overheads. */
+    private static long weight(ModelPage page) {
+        long bytes = 64;
+        for (ModelEntryResponse e : page.entries()) {
+            bytes += 128;
+            for (ModelVersionResponse v : e.versions()) {
+                bytes += 320 + len(v.metrics()) + len(v.hyperparameters()) + len(v.tags()) + len(v.description());
+            }
+        }
+        return bytes;
+    }
+
+    private static int len(String s) {
+        return s == null ? 0 : s.length();
+    }
+
+    /**
+     * The page read from PostgreSQL. The version stream is cancelled (its cursor closed) once the page
+     * is full.
+     */
+    private Uni<ModelPage> readPage(ModelFilter filter, PageRequest page) {
         // SQL reads the page's pairs and the one after it (whose presence gives the next cursor)
         return Runs.of(repository.streamVersions(filter, page.after(), page.limit() + 1), ListedVersion::key)
                 .select().first(page.limit())

@@ -231,6 +231,16 @@ class RegistryRepository {
         }
     }
 
+    /**
+     * The registry's generation (V10): a number PostgreSQL bumps in the transaction of any change of what
+     * the registry view shows (a job completing, metadata, aliases, deployments, a dataset's name). Read
+     * before a page's query, it tells whether a page read under an earlier generation may be served again.
+     */
+    Uni<Long> generation() {
+        return query("SELECT generation FROM registry_generation", Tuple.tuple())
+                .map(rows -> rows.iterator().next().getLong("generation"));
+    }
+
     /** Rows of a short query. */
     private Uni<RowSet<Row>> query(String sql, Tuple args) {
         return pool.preparedQuery(sql).execute(args);

@@ -33,6 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.mlpipeline.common.InvalidInputException;
 import dev.mlpipeline.common.Params;
 import dev.mlpipeline.registry.dto.ModelAliasResponse;
@@ -74,6 +76,9 @@ public class RegistryResource {
     @Inject
     RegistryMetadataService metadata;
 
+    @Inject
+    ObjectMapper mapper;
+
     @GET
     @Path("/models")
     @Operation(operationId = "listModels", summary = "List models (dataset, model type) with their versions, newest first",
@@ -88,7 +93,7 @@ public class RegistryResource {
                             schema = @Schema(type = SchemaType.STRING)) },
             content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = ModelEntryResponse.class)))
     @APIResponse(responseCode = "400", description = "A bad `limit`, `cursor`, `source` or `versions_limit`")
-    public RestMulti<ModelEntryResponse> listModels(
+    public RestMulti<Object> listModels(
             @QueryParam("dataset_id") @Parameter(description = "Only this dataset") String datasetId,
             @QueryParam("model_type") @Parameter(description = "Only this model type") String modelType,
             @QueryParam("source") @Parameter(description = "Only versions of this job kind",
@@ -109,11 +114,13 @@ public class RegistryResource {
         RegistryCursor after = RegistryCursor.decode(cursor);
         if (limit == null || limit.isBlank()) {
             // the seed's listing (or the rest of it after a cursor): one bounded-memory stream
-            return RestMulti.fromMultiData(service.listModels(filter, after)).build();
+            return RestMulti.fromMultiData(service.listModels(filter, after).map(e -> (Object) e)).build();
         }
         int size = Params.intParam("limit", limit, 0, 1, ModelRegistryService.MAX_PAGE_SIZE);
-        return RestMulti.fromUniResponse(service.listModels(filter, new PageRequest(after, size)),
-                page -> Multi.createFrom().iterable(page.entries()),
+        // a page: each entry as its JSON bytes (written raw, as byte[] always is, inside the streamed array),
+        // from this replica's page cache while the registry is unchanged
+        return RestMulti.fromUniResponse(service.listModelsJson(filter, new PageRequest(after, size), mapper),
+                page -> Multi.createFrom().iterable(page.entries()).map(e -> (Object) e),
                 page -> page.nextCursor() == null ? Map.of() : Map.of(
                         NEXT_CURSOR, List.of(page.nextCursor()),
                         "Link", List.of("<" + nextUri(uri, page.nextCursor()) + ">; rel=\"next\"")));
