@@ -1,9 +1,7 @@
 package dev.mlpipeline.console;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -38,7 +37,6 @@ import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * Batch predictions: the list with live progress (server-sent events, as the jobs page), the form that
@@ -63,7 +61,7 @@ public class BatchPages {
     @TemplateData
     public record BatchRow(String id, String status, String statusClass, String datasetName, String model, String versionHref,
             int percent, long rowsTotal, long rowsScored, long rowsFailed, boolean active, boolean finished, String error,
-            String resultHref, String created) {
+            String resultHref, String created, Instant createdAt) {
     }
 
     /** The create form: choices, the values sent back and the problem of a refused post. */
@@ -73,7 +71,7 @@ public class BatchPages {
 
     @CheckedTemplate(basePath = "console")
     static class Templates {
-        static native TemplateInstance batches(Form form, List<BatchRow> batches);
+        static native TemplateInstance batches(Form form, List<BatchRow> batches, long renderedAt);
 
         static native TemplateInstance batches$form(Form form);
 
@@ -89,9 +87,10 @@ public class BatchPages {
 
     @GET
     public Uni<TemplateInstance> listBatchPredictions() {
+        long renderedAt = System.currentTimeMillis();
         return datasetNames().flatMap(names -> batches.listBatchPredictions(null, LISTED)
                 .map(list -> Templates.batches(form(names, null, null, Views.Problem.none(), null),
-                        list.stream().map(b -> row(b, names)).toList())));
+                        list.stream().map(b -> row(b, names)).toList(), renderedAt)));
     }
 
     /** Queues a batch prediction as {@code POST /api/batch-predictions} does; the new row arrives through the event stream. */
@@ -122,43 +121,18 @@ public class BatchPages {
     }
 
     /**
-     * Rows of the page as they change: {@code batch-<id>} with the row's new HTML when its status or
-     * progress changes, {@code batch-new} for one created after the page was loaded; read every
-     * {@link JobPages#STREAM_INTERVAL} on the request's context, one read at a time (as the jobs page).
-     * Named as the list operation, whose role it needs ({@code security.AccessFilter} decides by the method's name).
+     * Rows of the page as they change (see {@link LiveRows}): {@code batch-<id>} with the row's new HTML when its
+     * status or progress changes, {@code batch-new} for one created after the page was rendered ({@code rendered_at},
+     * epoch milliseconds). Named as the list operation, whose role it needs ({@code security.AccessFilter} decides by
+     * the method's name).
      */
     @GET
     @Path("/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> listBatchPredictions(@Context Sse sse) {
-        io.vertx.core.Context context = Vertx.currentContext();
-        Map<String, String> sent = new HashMap<>();
-        boolean[] first = { true };
-        Duration every = JobPages.STREAM_INTERVAL;
-        return Multi.createFrom().ticks().every(every)
-                .onOverflow().drop()
-                .emitOn(command -> context.runOnContext(ignored -> command.run()))
-                .onItem().transformToUniAndConcatenate(tick -> datasetNames().flatMap(names -> batches.listBatchPredictions(null, LISTED)
-                        .map(list -> list.stream().map(b -> row(b, names)).toList())))
-                .onItem().transformToIterable(rows -> {
-                    List<OutboundSseEvent> events = new ArrayList<>();
-                    boolean initial = first[0];
-                    first[0] = false;
-                    for (int i = rows.size() - 1; i >= 0; i--) {
-                        BatchRow r = rows.get(i);
-                        String state = r.status() + ":" + r.percent();
-                        String before = sent.put(r.id(), state);
-                        if (initial || state.equals(before)) {
-                            continue;
-                        }
-                        String html = Templates.batches$row(r).render().replace('\n', ' ');
-                        events.add(sse.newEventBuilder().name(before == null ? "batch-new" : "batch-" + r.id()).data(html).build());
-                    }
-                    if (initial) {
-                        events.add(sse.newEventBuilder().comment("watching " + rows.size() + " batch predictions at " + Instant.now()).build());
-                    }
-                    return events;
-                });
+    public Multi<OutboundSseEvent> listBatchPredictions(@Context Sse sse, @QueryParam("rendered_at") Long renderedAt) {
+        return LiveRows.stream(sse, renderedAt, "batch", () -> datasetNames().flatMap(names -> batches.listBatchPredictions(null, LISTED)
+                .map(list -> list.stream().map(b -> row(b, names)).toList())), BatchRow::id, r -> r.status() + ":" + r.percent(),
+                BatchRow::createdAt, r -> Templates.batches$row(r).render());
     }
 
     private Uni<Map<String, String>> datasetNames() {
@@ -182,6 +156,7 @@ public class BatchPages {
         return new BatchRow(b.id(), b.status().name(), b.status().name().toLowerCase(java.util.Locale.ROOT),
                 names.getOrDefault(b.datasetId(), b.datasetId()), b.modelType() + " v" + b.version() + " (" + b.jobId() + ")", href,
                 percent, b.rowsTotal(), b.rowsScored(), b.rowsFailed(), active, b.status().isTerminal(), b.error(),
-                "/api/batch-predictions/" + b.id() + "/result", b.createdAt() == null ? "" : Views.time(b.createdAt().toInstant()));
+                "/api/batch-predictions/" + b.id() + "/result", b.createdAt() == null ? "" : Views.time(b.createdAt().toInstant()),
+                b.createdAt() == null ? null : b.createdAt().toInstant());
     }
 }

@@ -1,11 +1,9 @@
 package dev.mlpipeline.console;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -44,7 +43,6 @@ import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Vertx;
 
 /**
  * Train and tune forms, and the jobs with their progress pushed by the server (server-sent events).
@@ -59,8 +57,6 @@ public class JobPages {
     /** Jobs of each kind on the jobs page (and watched by its event stream). */
     static final int JOBS_PER_KIND = 50;
     /** How often the event stream reads the jobs' state. */
-    static final Duration STREAM_INTERVAL = Duration.ofMillis(500);
-
     @Inject
     DatasetService datasets;
 
@@ -76,7 +72,7 @@ public class JobPages {
     @TemplateData
     public record JobRow(String id, String kind, String datasetName, String modelType, String status, String statusClass,
             int percent, boolean active, String error, String versionHref, Integer version, String created,
-            String cancelPath) {
+            String cancelPath, Instant createdAt) {
 
         /** The REST operation that cancels it (for role checks). */
         public String cancelOperation() {
@@ -90,7 +86,7 @@ public class JobPages {
 
         static native TemplateInstance jobForm$form(JobForms.Form form);
 
-        static native TemplateInstance jobs(List<JobRow> jobs);
+        static native TemplateInstance jobs(List<JobRow> jobs, long renderedAt);
 
         static native TemplateInstance jobs$row(JobRow job);
 
@@ -187,7 +183,8 @@ public class JobPages {
     @GET
     @Path("/jobs")
     public Uni<TemplateInstance> listTrainingJobs() {
-        return recentJobs().map(Templates::jobs);
+        long renderedAt = System.currentTimeMillis();
+        return recentJobs().map(rows -> Templates.jobs(rows, renderedAt));
     }
 
     private Uni<List<JobRow>> recentJobs() {
@@ -211,45 +208,20 @@ public class JobPages {
         String href = j.version == null ? null : RegistryPage.versionHref(j.modelType, j.version, j.dataset.id);
         return new JobRow(j.id, tuningJob ? "tuning" : "training", j.dataset.name, j.modelType, j.status.name(),
                 j.status.name().toLowerCase(java.util.Locale.ROOT), percent, active, j.error, href, j.version,
-                Views.time(j.createdAt), "/console/jobs/" + (tuningJob ? "tuning/" : "training/") + j.id + "/cancel");
+                Views.time(j.createdAt), "/console/jobs/" + (tuningJob ? "tuning/" : "training/") + j.id + "/cancel", j.createdAt);
     }
 
     /**
-     * Rows of the jobs page as they change: an event named {@code job-<id>} carrying the row's new
-     * HTML whenever a job's status or progress changes, and {@code job-new} for a job created after the
-     * page was loaded. The state is read every {@link #STREAM_INTERVAL} on the request's Vert.x context
-     * (sessions need it), one read at a time.
+     * Rows of the jobs page as they change (see {@link LiveRows}): {@code job-<id>} with the row's new HTML when a
+     * job's status or progress changes, {@code job-new} for a job created after the page was rendered
+     * ({@code rendered_at}, epoch milliseconds, written into the page).
      */
     @GET
     @Path("/jobs/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public Multi<OutboundSseEvent> listTrainingJobs(@Context Sse sse) {
-        io.vertx.core.Context context = Vertx.currentContext();
-        Map<String, String> sent = new LinkedHashMap<>();
-        boolean[] first = { true };
-        return Multi.createFrom().ticks().every(STREAM_INTERVAL)
-                .onOverflow().drop()
-                .emitOn(command -> context.runOnContext(ignored -> command.run()))
-                .onItem().transformToUniAndConcatenate(tick -> recentJobs())
-                .onItem().transformToIterable(rows -> {
-                    List<OutboundSseEvent> events = new ArrayList<>();
-                    boolean initial = first[0];
-                    first[0] = false;
-                    for (int i = rows.size() - 1; i >= 0; i--) {
-                        JobRow r = rows.get(i);
-                        String state = r.status() + ":" + r.percent();
-                        String before = sent.put(r.id(), state);
-                        if (initial || state.equals(before)) {
-                            continue;
-                        }
-                        String html = Templates.jobs$row(r).render().replace('\n', ' ');
-                        events.add(sse.newEventBuilder().name(before == null ? "job-new" : "job-" + r.id()).data(html).build());
-                    }
-                    if (initial) {
-                        events.add(sse.newEventBuilder().comment("watching " + rows.size() + " jobs at " + Instant.now()).build());
-                    }
-                    return events;
-                });
+    public Multi<OutboundSseEvent> listTrainingJobs(@Context Sse sse, @QueryParam("rendered_at") Long renderedAt) {
+        return LiveRows.stream(sse, renderedAt, "job", this::recentJobs, JobRow::id, r -> r.status() + ":" + r.percent(),
+                JobRow::createdAt, r -> Templates.jobs$row(r).render());
     }
 
     /** Cancels as {@code POST /api/training/jobs/{id}/cancel} does; the row follows through the event stream. */

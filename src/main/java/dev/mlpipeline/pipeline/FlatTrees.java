@@ -215,9 +215,9 @@ final class FlatTrees implements Estimator {
             Tree t = trees[i];
             double w = weight[i];
             for (int r = 0; r < n; r++) {
-                int off = t.leaf(z[r]) * k;
+                int leaf = t.leaf(z[r]);
                 int at = rows[r] * k;
-                for (int c = 0; c < k; c++) posteriori[at + c] += w * t.value[off + c];
+                for (int c = 0; c < k; c++) posteriori[at + c] += w * t.value(leaf, c, k);
             }
         }
         for (int r = 0; r < n; r++) {

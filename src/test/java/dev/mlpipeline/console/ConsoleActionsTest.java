@@ -178,7 +178,7 @@ class ConsoleActionsTest {
         String job = given().get("/api/registry/models/DecisionTree/versions/1?dataset_id=" + ds).then().extract().path("job_id");
         Session s = ConsolePagesTest.session();
         given().get("/console/batch-predictions").then().statusCode(200).body(containsString("id=\"batch-form\""),
-                containsString("sse-connect=\"/console/batch-predictions/events\""));
+                containsString("sse-connect=\"/console/batch-predictions/events?rendered_at="));
         String html = post(s).formParam("dataset_id", ds).formParam("job_id", job).post("/console/batch-predictions").then()
                 .statusCode(200).extract().asString();
         String id = html.substring(html.indexOf("Batch prediction bpr_") + "Batch prediction ".length());

@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The console's pages and actions over HTTP (the browser flow is {@link ConsoleBrowserTest}): pages
@@ -167,5 +168,42 @@ class ConsolePagesTest {
         } finally {
             ApiFixtures.undeploy();
         }
+    }
+
+    /**
+     * A job that finished between the jobs page's render and the browser connecting to its event stream is sent on
+     * connect (else the page would show it running forever), and one created after the render comes as a new row.
+     */
+    @Test
+    void theJobsStreamSendsWhatChangedSinceThePageWasRendered() throws Exception {
+        String ds = ApiFixtures.upload("iris.csv");
+        String body = "{\"dataset_id\":\"" + ds + "\",\"model_type\":\"DecisionTree\",\"target_column\":\"species\"}";
+        String before = ApiFixtures.submitTraining(body);
+        long renderedAt = System.currentTimeMillis();
+        ApiFixtures.awaitCompleted(before);
+        Thread.sleep(5); // created strictly after the render
+        String after = ApiFixtures.train(body);
+
+        var client = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port
+                + "/console/jobs/events?rendered_at=" + renderedAt)).header("Accept", "text/event-stream").build();
+        var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+        java.util.Map<String, String> events = new java.util.HashMap<>();
+        String name = null;
+        try (var lines = response.body()) {
+            var it = lines.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith("event:")) name = line.substring(6).trim();
+                if (line.startsWith("data:") && name != null) {
+                    String data = line.substring(5);
+                    events.put(name.equals("job-new") ? "job-new:" + (data.contains(after) ? after : "other") : name, data);
+                }
+                if (line.startsWith(":") && line.contains("watching")) break; // the first read is complete
+            }
+        }
+        assertNotNull(events.get("job-" + before), "the row of the job that finished after the render: " + events.keySet());
+        assertTrue(events.get("job-" + before).contains("COMPLETED"), events.get("job-" + before));
+        assertNotNull(events.get("job-new:" + after), "the job created after the render comes as a new row: " + events.keySet());
     }
 }

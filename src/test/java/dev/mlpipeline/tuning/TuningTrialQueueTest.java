@@ -30,11 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class TuningTrialQueueTest {
 
-    /** 24 configurations on titanic, so that trials are still waiting when the test takes one. */
+    /**
+     * 24 configurations on titanic, so that trials are still waiting when the test takes one. They differ in
+     * min_samples_leaf and max_depth, not in n_trees: configurations that differ only in n_trees share one fit and
+     * are claimed together, which would leave only four work items, gone within a fraction of a second.
+     */
     private static String submitLongGrid() {
         String ds = upload("titanic.csv");
         return submitTuning("{\"dataset_id\":\"" + ds + "\",\"model_type\":\"RandomForest\",\"target_column\":\"Survived\","
-                + "\"cv_folds\":3,\"search_space\":{\"n_trees\":[40,60,80,100,120,140],\"max_depth\":[3,5,8,null]}}");
+                + "\"cv_folds\":3,\"search_space\":{\"n_trees\":[300],\"min_samples_leaf\":[1,2,3,4,5,6],\"max_depth\":[3,5,8,null]}}");
     }
 
     /**
