@@ -331,24 +331,17 @@ final class Estimators {
     }
 
     /**
-     * Training rows from which RandomForest is grown by {@link HistogramForest} instead of Smile: below it Smile's
-     * exact splits are fast (and keep today's fitted models); above it Smile's per-split cost, proportional to the
-     * whole training set, makes a forest quadratic in the rows (issue 18's profile in docs/benchmarks.md).
-     */
-    static final int BINNED_FOREST_MIN_ROWS = 100_000;
-
-    /** {@link #BINNED_FOREST_MIN_ROWS}; tests lower it to compare both learners on the same small dataset. */
-    static int binnedForestMinRows = BINNED_FOREST_MIN_ROWS;
-
-    /**
-     * When bound to true, RandomForest is grown by {@link HistogramForest} whatever the number of rows (cross-validation
-     * binds it for its fold fits, see {@link CrossValidator#BINNED_FOLDS}); unbound or false, from
-     * {@link #binnedForestMinRows} rows on. Read on the calling thread, before the trees are grown in parallel.
+     * When bound to false, RandomForest is grown by Smile's trees (tests that compare a Smile model with its flat copy,
+     * {@link Trainer#withSmileEstimators}); unbound or true, by {@link HistogramForest}, which follows scikit-learn's
+     * split semantics (candidates are the one-hot columns, thresholds midway between node values, zero-gain splits
+     * taken) so that a forest ranks its features as scikit-learn's does (issue 14), and whose cost grows linearly with
+     * the rows where Smile's is quadratic (issue 18). Smile remains the learner for a nominal column of more than
+     * {@value HistogramForest#MAX_BINS} levels. Read on the calling thread, before the trees are grown in parallel.
      */
     static final ScopedValue<Boolean> BINNED_FOREST = ScopedValue.newInstance();
 
     private static boolean binned(Data d, TreeColumns tc) {
-        if (d.rows() < binnedForestMinRows && !BINNED_FOREST.orElse(false)) return false;
+        if (!BINNED_FOREST.orElse(true)) return false;
         for (int c = 0; c < tc.count(); c++) if (tc.levels(c) + 1 > HistogramForest.MAX_BINS) return false;
         return true;
     }
@@ -363,7 +356,9 @@ final class Estimators {
             for (int i = 0; i < d.rows(); i++) columns[c][i] = tc.value(d.x()[i], c);
         }
         Object depth = p.get("max_depth");
-        var options = new HistogramForest.Options(intParam(p, "n_trees"), mtry(p.get("mtry"), cols, classification),
+        // max_features counts the one-hot columns, as scikit-learn's matrix has them.
+        int candidates = HistogramForest.slots(levels).length;
+        var options = new HistogramForest.Options(intParam(p, "n_trees"), mtry(p.get("mtry"), candidates, classification),
                 depth == null ? Integer.MAX_VALUE : ((Number) depth).intValue(), intParam(p, "min_samples_leaf"),
                 numParam(p, "subsample"));
         return HistogramForest.fit(columns, levels, d.yClass(), d.yValue(), d.numClasses(), options, seed, progress,

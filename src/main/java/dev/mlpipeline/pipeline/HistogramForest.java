@@ -85,6 +85,21 @@ final class HistogramForest {
         }
         int[] binCount = new int[p];
         for (int j = 0; j < p; j++) binCount[j] = nominal[j] ? levels[j] : edges[j].length;
+        double[][] binMin = new double[p][];
+        double[][] binMax = new double[p][];
+        for (int j = 0; j < p; j++) {
+            if (nominal[j]) continue;
+            binMin[j] = new double[binCount[j]];
+            binMax[j] = new double[binCount[j]];
+            Arrays.fill(binMin[j], Double.POSITIVE_INFINITY);
+            Arrays.fill(binMax[j], Double.NEGATIVE_INFINITY);
+            for (int i = 0; i < n; i++) {
+                int b = bins[j][i] & 0xFF;
+                binMin[j][b] = Math.min(binMin[j][b], columns[j][i]);
+                binMax[j][b] = Math.max(binMax[j][b], columns[j][i]);
+            }
+        }
+        int[][] slots = slots(levels);
 
         SplittableRandom root = new SplittableRandom(seed);
         long[] seeds = new long[options.trees()];
@@ -93,7 +108,8 @@ final class HistogramForest {
         double[][] importance = new double[options.trees()][];
         FlatTrees.Tree[] trees = IntStream.range(0, options.trees()).parallel().mapToObj(t -> {
             if (cancel.isCancelled()) throw new TrainingCancelledException();
-            Grower g = new Grower(bins, edges, binCount, nominal, yClass, yValue, classes, options, seeds[t], cancel, n);
+            Grower g = new Grower(bins, binMin, binMax, binCount, nominal, slots, yClass, yValue, classes, options,
+                    seeds[t], cancel, n);
             FlatTrees.Tree tree = g.grow();
             importance[t] = g.importance;
             progress.onProgress(Math.min(1.0, done.incrementAndGet() / (double) options.trees()));
@@ -146,6 +162,29 @@ final class HistogramForest {
         return Arrays.copyOf(e, count);
     }
 
+    /**
+     * The candidates a split draws from, as scikit-learn sees the one-hot encoded matrix: one per numeric column and
+     * one per level of a nominal column (its one-hot indicator; the "unseen" bin has none). {@code max_features}
+     * counts these, so a categorical feature with many levels is drawn as often as scikit-learn draws its columns.
+     *
+     * @param levels as {@link #fit}
+     * @return per candidate {column, level}, level -1 for a numeric column
+     */
+    static int[][] slots(int[] levels) {
+        int count = 0;
+        for (int l : levels) count += l > 0 ? Math.max(1, l - 1) : 1;
+        int[][] out = new int[count][];
+        int s = 0;
+        for (int j = 0; j < levels.length; j++) {
+            if (levels[j] <= 0) {
+                out[s++] = new int[]{ j, -1 };
+            } else {
+                for (int v = 0; v < Math.max(1, levels[j] - 1); v++) out[s++] = new int[]{ j, v };
+            }
+        }
+        return out;
+    }
+
     private static double midpoint(double a, double b) {
         double m = a + (b - a) / 2;
         return m >= b ? a : m; // adjacent doubles: keep a <= threshold < b
@@ -169,9 +208,11 @@ final class HistogramForest {
     /** Grows one tree; one instance per tree, used by one thread. */
     private static final class Grower {
         private final byte[][] bins;
-        private final double[][] edges;
+        private final double[][] binMin; // per numeric column and bin: the smallest training value in the bin
+        private final double[][] binMax; // ... and the largest
         private final int[] binCount;
         private final boolean[] nominal;
+        private final int[][] slots; // split candidates: {column, level} (level -1: numeric), see slots(levels)
         private final int[] yClass;
         private final double[] yValue;
         private final int k; // classes, or 2 slots (weight, weighted sum) for regression
@@ -181,7 +222,7 @@ final class HistogramForest {
         private final CancellationToken cancel;
         private final int[] idx;
         private final int[] weight;
-        private final int[] order; // column draw order, reshuffled per node
+        private final int[] order; // candidate (slot) draw order, reshuffled per node
         final double[] importance;
 
         // Per-node scratch, reused.
@@ -190,6 +231,10 @@ final class HistogramForest {
         private final double[] left;
         private final double[] total;
         private final long[] keys;
+        // Per nominal column: the node's weighted targets and distinct rows per level, computed once per node.
+        private final double[][] levelHist;
+        private final int[][] levelRows;
+        private final int[] levelStamp; // the node the column's level counts belong to
 
         // Output, grown as needed.
         private int size;
@@ -200,12 +245,14 @@ final class HistogramForest {
         private int[] count; // regression: weighted samples per node
         private int[] classCounts; // classification: k weighted class counts per node
 
-        Grower(byte[][] bins, double[][] edges, int[] binCount, boolean[] nominal, int[] yClass, double[] yValue,
-                int classes, Options options, long seed, CancellationToken cancel, int n) {
+        Grower(byte[][] bins, double[][] binMin, double[][] binMax, int[] binCount, boolean[] nominal, int[][] slots,
+                int[] yClass, double[] yValue, int classes, Options options, long seed, CancellationToken cancel, int n) {
             this.bins = bins;
-            this.edges = edges;
+            this.binMin = binMin;
+            this.binMax = binMax;
             this.binCount = binCount;
             this.nominal = nominal;
+            this.slots = slots;
             this.yClass = yClass;
             this.yValue = yValue;
             this.regression = yClass == null;
@@ -242,7 +289,11 @@ final class HistogramForest {
                     weight[m++] = w[i];
                 }
             }
-            order = IntStream.range(0, bins.length).toArray();
+            order = IntStream.range(0, slots.length).toArray();
+            levelHist = new double[bins.length][];
+            levelRows = new int[bins.length][];
+            levelStamp = new int[bins.length];
+            Arrays.fill(levelStamp, -1);
             hist = new double[MAX_BINS * k];
             histRows = new int[MAX_BINS];
             left = new double[k];
@@ -309,23 +360,35 @@ final class HistogramForest {
             if (depth >= options.maxDepth() || m < 2 * options.minSamplesLeaf() || pure(stats)) return id;
 
             double parentScore = score(stats, 0);
-            double bestGain = 1e-12 * Math.max(1, Math.abs(parentScore));
+            // scikit-learn takes the best valid split even when it gains nothing (its best starts at -inf and
+            // min_impurity_decrease is 0); a regression node keeps a rounding-noise floor so that a constant target
+            // is not split on float error.
+            double bestGain = regression ? 1e-12 * Math.max(1, Math.abs(parentScore)) : Double.NEGATIVE_INFINITY;
             int bestFeature = -1;
             int bestBin = -1;
+            int bestNext = -1;
             int p = order.length;
             int visited = 0;
             for (int r = 0; r < p && visited < options.mtry(); r++) {
                 int s = r + random.nextInt(p - r);
-                int f = order[s];
+                int slot = order[s];
                 order[s] = order[r];
-                order[r] = f;
-                int found = m < SORT_BELOW ? splitBySort(f, lo, hi, stats) : splitByHistogram(f, lo, hi, stats);
+                order[r] = slot;
+                int f = slots[slot][0];
+                int level = slots[slot][1];
+                int found;
+                if (level >= 0) {
+                    found = splitOnLevel(f, level, id, lo, hi, stats);
+                } else {
+                    found = m < SORT_BELOW ? splitBySort(f, lo, hi, stats) : splitByHistogram(f, lo, hi, stats);
+                }
                 if (found == Integer.MIN_VALUE) continue; // constant in this node: does not count (scikit-learn)
                 visited++;
                 if (found >= 0 && lastGain - parentScore > bestGain) {
                     bestGain = lastGain - parentScore;
                     bestFeature = f;
                     bestBin = found;
+                    bestNext = lastNext;
                 }
             }
             if (bestFeature < 0) return id;
@@ -349,20 +412,63 @@ final class HistogramForest {
             importance[bestFeature] += impurityDecrease(stats, leftStats, rightStats, w);
 
             feature[id] = bestFeature;
-            threshold[id] = nom ? bestBin : edges[bestFeature][bestBin];
+            // scikit-learn's threshold: midway between the largest value sent left and the smallest sent right.
+            threshold[id] = nom ? bestBin : midpoint(binMax[bestFeature][bestBin], binMin[bestFeature][bestNext]);
             node(lo, i, depth + 1, leftStats);
             int rightChild = node(i, hi, depth + 1, rightStats); // not inlined: the call may reallocate right[]
             right[id] = rightChild;
             return id;
         }
 
-        private double lastGain;
+        private double lastGain; // score of the split last found
+        private int lastNext; // numeric: the first bin present in the node to the right of the split last found
 
         /**
-         * Best split of column f over the node by per-bin histograms.
+         * The split on one level of a nominal column: that level's one-hot column in scikit-learn's matrix, "level ==
+         * v" left and the rest right. The node's per-level counts of the column are computed once per node.
          *
-         * @return the bin to split after (numeric) or the level (nominal); -1 when no split satisfies
-         *         min_samples_leaf; {@link Integer#MIN_VALUE} when the column is constant in the node
+         * @return v; -1 when a side would break min_samples_leaf; {@link Integer#MIN_VALUE} when the indicator is
+         *         constant in the node
+         */
+        private int splitOnLevel(int f, int v, int node, int lo, int hi, double[] stats) {
+            if (levelStamp[f] != node) {
+                if (levelHist[f] == null) {
+                    levelHist[f] = new double[binCount[f] * k];
+                    levelRows[f] = new int[binCount[f]];
+                } else {
+                    Arrays.fill(levelHist[f], 0);
+                    Arrays.fill(levelRows[f], 0);
+                }
+                byte[] col = bins[f];
+                double[] h = levelHist[f];
+                int[] rows = levelRows[f];
+                for (int q = lo; q < hi; q++) {
+                    int b = col[idx[q]] & 0xFF;
+                    rows[b]++;
+                    int w = weight[q];
+                    if (regression) {
+                        h[2 * b] += w;
+                        h[2 * b + 1] += w * yValue[idx[q]];
+                    } else {
+                        h[b * k + yClass[idx[q]]] += w;
+                    }
+                }
+                levelStamp[f] = node;
+            }
+            int r = levelRows[f][v];
+            int m = hi - lo;
+            if (r == 0 || r == m) return Integer.MIN_VALUE;
+            if (r < options.minSamplesLeaf() || m - r < options.minSamplesLeaf()) return -1;
+            for (int c = 0; c < k; c++) left[c] = levelHist[f][v * k + c];
+            lastGain = leftScore(stats);
+            return v;
+        }
+
+        /**
+         * Best split of numeric column f over the node by per-bin histograms.
+         *
+         * @return the bin to split after; -1 when no split satisfies min_samples_leaf; {@link Integer#MIN_VALUE} when
+         *         the column is constant in the node
          */
         private int splitByHistogram(int f, int lo, int hi, double[] stats) {
             byte[] col = bins[f];
@@ -382,7 +488,7 @@ final class HistogramForest {
                 }
             }
             int found = lowBin == highBin ? Integer.MIN_VALUE
-                    : bestOverBins(f, lowBin, highBin, hi - lo, stats);
+                    : bestOverBins(lowBin, highBin, hi - lo, stats);
             Arrays.fill(hist, lowBin * k, (highBin + 1) * k, 0);
             Arrays.fill(histRows, lowBin, highBin + 1, 0);
             return found;
@@ -410,7 +516,7 @@ final class HistogramForest {
                     hist[b * k + yClass[idx[pos]]] += w;
                 }
             }
-            int found = bestOverPresentBins(f, m, stats);
+            int found = bestOverPresentBins(m, stats);
             for (int q = 0; q < m; q++) {
                 int b = (int) (keys[q] >>> 32);
                 histRows[b] = 0;
@@ -419,42 +525,35 @@ final class HistogramForest {
             return found;
         }
 
-        private int bestOverBins(int f, int lowBin, int highBin, int rows, double[] stats) {
+        private int bestOverBins(int lowBin, int highBin, int rows, double[] stats) {
             int minLeaf = options.minSamplesLeaf();
             double best = Double.NEGATIVE_INFINITY;
             int bestBin = -1;
-            if (nominal[f]) {
-                for (int b = lowBin; b <= highBin; b++) {
-                    int r = histRows[b];
-                    if (r < minLeaf || rows - r < minLeaf) continue;
-                    double g = sideScores(b * k, stats);
-                    if (g > best) {
-                        best = g;
-                        bestBin = b;
-                    }
+            Arrays.fill(left, 0);
+            int leftRows = 0;
+            for (int b = lowBin; b < highBin; b++) {
+                int r = histRows[b];
+                if (r == 0) continue;
+                leftRows += r;
+                for (int c = 0; c < k; c++) left[c] += hist[b * k + c];
+                if (leftRows < minLeaf) continue;
+                if (rows - leftRows < minLeaf) break;
+                double g = leftScore(stats);
+                if (g > best) {
+                    best = g;
+                    bestBin = b;
                 }
-            } else {
-                Arrays.fill(left, 0);
-                int leftRows = 0;
-                for (int b = lowBin; b < highBin; b++) {
-                    int r = histRows[b];
-                    if (r == 0) continue;
-                    leftRows += r;
-                    for (int c = 0; c < k; c++) left[c] += hist[b * k + c];
-                    if (leftRows < minLeaf) continue;
-                    if (rows - leftRows < minLeaf) break;
-                    double g = leftScore(stats);
-                    if (g > best) {
-                        best = g;
-                        bestBin = b;
-                    }
-                }
+            }
+            if (bestBin >= 0) {
+                int next = bestBin + 1;
+                while (histRows[next] == 0) next++;
+                lastNext = next;
             }
             lastGain = best;
             return bestBin;
         }
 
-        private int bestOverPresentBins(int f, int rows, double[] stats) {
+        private int bestOverPresentBins(int rows, double[] stats) {
             int minLeaf = options.minSamplesLeaf();
             double best = Double.NEGATIVE_INFINITY;
             int bestBin = -1;
@@ -466,37 +565,20 @@ final class HistogramForest {
                 if (b == previous) continue;
                 previous = b;
                 int r = histRows[b];
-                if (nominal[f]) {
-                    if (r < minLeaf || rows - r < minLeaf) continue;
-                    double g = sideScores(b * k, stats);
-                    if (g > best) {
-                        best = g;
-                        bestBin = b;
-                    }
-                } else {
-                    if (q + r >= rows) break; // the last bin present: nothing to its right
-                    leftRows += r;
-                    for (int c = 0; c < k; c++) left[c] += hist[b * k + c];
-                    if (leftRows < minLeaf) continue;
-                    if (rows - leftRows < minLeaf) break;
-                    double g = leftScore(stats);
-                    if (g > best) {
-                        best = g;
-                        bestBin = b;
-                    }
+                if (q + r >= rows) break; // the last bin present: nothing to its right
+                leftRows += r;
+                for (int c = 0; c < k; c++) left[c] += hist[b * k + c];
+                if (leftRows < minLeaf) continue;
+                if (rows - leftRows < minLeaf) break;
+                double g = leftScore(stats);
+                if (g > best) {
+                    best = g;
+                    bestBin = b;
+                    lastNext = (int) (keys[q + r] >>> 32);
                 }
             }
             lastGain = best;
             return bestBin;
-        }
-
-        /** Score of the split that sends the histogram slot at offset left and the rest right. */
-        private double sideScores(int offset, double[] stats) {
-            for (int c = 0; c < k; c++) {
-                left[c] = hist[offset + c];
-                total[c] = stats[c] - left[c];
-            }
-            return score(left, 0) + score(total, 0);
         }
 
         /** Score of the split with {@link #left} on the left and the rest of the node on the right. */

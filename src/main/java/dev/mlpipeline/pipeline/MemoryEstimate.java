@@ -87,7 +87,7 @@ public record MemoryEstimate(long bytes, long data, long model, String advice) {
         boolean classification = spec.task() == Task.CLASSIFICATION;
         long model = switch (spec.modelType()) {
             case ModelCatalog.RANDOM_FOREST -> forest(trainRows, p, classification, h, intOf(h, "n_trees", 100),
-                    trainRows >= Estimators.BINNED_FOREST_MIN_ROWS && maxLevels + 1 <= HistogramForest.MAX_BINS
+                    maxLevels + 1 <= HistogramForest.MAX_BINS
                             ? BINNED_NODE_BYTES : NODE_BYTES);
             case ModelCatalog.DECISION_TREE -> forest(trainRows, p, classification, h, 1, NODE_BYTES);
             case ModelCatalog.GRADIENT_BOOSTING -> {

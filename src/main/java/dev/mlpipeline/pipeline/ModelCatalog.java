@@ -87,12 +87,13 @@ public final class ModelCatalog {
                 integer("min_samples_leaf", 1, 1, 100_000, false,
                         "Minimum samples in a leaf; 1 like scikit-learn (Smile's own default is 5)."),
                 integer("mtry", null, 1, 100_000, true,
-                        "Features tried at each split, counted as input features: a categorical feature is one "
-                                + "candidate whose evaluation tries every one-hot level against the rest (the same "
-                                + "splits as its one-hot columns, in one pass over the node). null = task default: "
-                                + "floor(sqrt(p)) for classification (scikit-learn's max_features='sqrt', but over "
-                                + "the p input features rather than the one-hot columns), all p features for "
-                                + "regression (max_features=1.0). Values above p are clamped to p."),
+                        "Features tried at each split (scikit-learn's max_features), counted as the columns of "
+                                + "the one-hot encoded matrix: each level of a categorical feature is one candidate, "
+                                + "\"level == v\" against the rest; a candidate constant in the node does not count. "
+                                + "null = task default: floor(sqrt(p)) for classification (max_features='sqrt'), all "
+                                + "p columns for regression (max_features=1.0). Values above p are clamped to p. "
+                                + "A categorical feature of more than 255 levels trains with Smile's trees, where "
+                                + "p counts input features instead."),
                 number("subsample", 1.0, 0.01, 1.0,
                         "Fraction of rows per tree: 1.0 = bootstrap sample with replacement (scikit-learn's "
                                 + "default), below 1.0 = sampling without replacement.")),

@@ -85,7 +85,8 @@ public final class Trainer {
      * @return its result
      */
     public static <T> T withSmileEstimators(java.util.function.Supplier<T> training) {
-        return ScopedValue.where(Estimators.SMILE_ESTIMATORS, true).call(training::get);
+        return ScopedValue.where(Estimators.SMILE_ESTIMATORS, true).where(Estimators.BINNED_FOREST, false)
+                .call(training::get);
     }
 
     /**

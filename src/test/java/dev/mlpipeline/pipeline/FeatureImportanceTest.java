@@ -76,13 +76,12 @@ class FeatureImportanceTest {
     /**
      * scikit-learn 1.2.1 (bench/permutation_importance_titanic.py, BASELINE.md's protocol, RandomForest(100), forest
      * seeds 42..46, n_repeats=5, random_state=42), mean drop of accuracy over the five forests: Sex 0.1835,
-     * Pclass 0.0874, Fare 0.0758, Age 0.0695, Parch 0.0197, Embarked 0.0165, SibSp 0.0054. Ours (Smile's forest, same
-     * split, same shuffles, forest seeds 42..46): Sex 0.2036, Age 0.0389, Fare 0.0373, Pclass 0.0239, SibSp 0.0125,
-     * Embarked 0.0069, Parch 0.0049. The same first feature and the same top four, but Pclass is 4th instead of 2nd:
-     * the model differs, not the measure (the same protocol matches scikit-learn exactly on logistic regression,
-     * above). Smile's forest hardly splits on Pclass (impurity importance 0.02 against Age's and Fare's 0.39; Smile
-     * 6.3's ordinal split search skips thresholds between tied values unless the class changes there, which the
-     * three-valued Pclass suffers from).
+     * Pclass 0.0874, Fare 0.0758, Age 0.0695, Parch 0.0197, Embarked 0.0165, SibSp 0.0054. Ours ({@link HistogramForest},
+     * which follows scikit-learn's split semantics; same split, same shuffles, forest seeds 42..46): Sex 0.1940,
+     * Pclass 0.0892, Fare 0.0695, Age 0.0612, Embarked 0.0161, Parch 0.0130, SibSp 0.0038 — the same top four in the
+     * same order. Smile's own forest ranked Sex, Age, Fare, Pclass: its ordinal split search skips thresholds between
+     * tied values unless the class changes there, which the three-valued Pclass suffers from, and it draws a
+     * categorical feature as one candidate where scikit-learn draws each one-hot column.
      */
     @Test
     void titanicRandomForestRankingAgainstScikitLearn() {
@@ -103,10 +102,9 @@ class FeatureImportanceTest {
         List<Map.Entry<String, Double>> ranked = new ArrayList<>(sum.entrySet());
         ranked.sort(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()));
         System.out.println("mean over forest seeds: " + ranked);
-        assertEquals("Sex", ranked.get(0).getKey());
-        List<String> sklearnTopFour = List.of("Sex", "Pclass", "Fare", "Age");
-        assertTrue(sklearnTopFour.containsAll(ranked.subList(0, 3).stream().map(Map.Entry::getKey).toList()), ranked.toString());
-        assertTrue(sklearnTopFour.containsAll(ranked.subList(0, 4).stream().map(Map.Entry::getKey).toList()), ranked.toString());
+        List<String> top = ranked.stream().map(Map.Entry::getKey).toList();
+        assertEquals(List.of("Sex", "Pclass", "Fare"), top.subList(0, 3), ranked.toString());
+        assertTrue(List.of("Sex", "Pclass", "Fare", "Age").containsAll(top.subList(0, 4)), ranked.toString());
     }
 
     @Test

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,11 +34,6 @@ class HistogramForestTest {
         return post[1] > post[0] ? 1 : 0;
     }
 
-    @AfterEach
-    void restoreThreshold() {
-        Estimators.binnedForestMinRows = Estimators.BINNED_FOREST_MIN_ROWS;
-    }
-
     @Test
     void fewDistinctValuesGetOneBinEachWithMidpointEdges() {
         double[] edges = HistogramForest.edges(new double[]{ 3, 1, 2, 2, 1, 3 });
@@ -60,6 +54,84 @@ class HistogramForestTest {
             counts[b < 0 ? -b - 1 : b]++;
         }
         for (int c : counts) assertTrue(c > 100 && c < 300, "bin count " + c);
+    }
+
+    @Test
+    void candidatesAreTheColumnsOfTheOneHotMatrix() {
+        // numeric, nominal of 3 levels (+ unseen), numeric, nominal of 1 level (+ unseen)
+        int[][] slots = HistogramForest.slots(new int[]{ -1, 4, -1, 2 });
+        assertArrayEquals(new int[][]{ { 0, -1 }, { 1, 0 }, { 1, 1 }, { 1, 2 }, { 2, -1 }, { 3, 0 } }, slots);
+    }
+
+    /**
+     * scikit-learn's threshold is midway between the two adjacent values of the node's own rows, not between values
+     * adjacent in the whole column. With subsample just below 1 every row is drawn once, so each node's rows are
+     * known: route them and check every numeric split against them.
+     */
+    @Test
+    void thresholdsLieMidwayBetweenTheValuesOfTheNode() {
+        int n = 3_000;
+        SplittableRandom r = new SplittableRandom(3);
+        double[] a = new double[n];
+        double[] b = new double[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextInt(40);
+            b[i] = r.nextInt(200) / 7.0; // non-integer values, each its own bin
+            y[i] = (a[i] % 7 < 3) ^ (b[i] > 30) ^ (r.nextInt(10) == 0) ? 1 : 0;
+        }
+        var forest = HistogramForest.fit(new double[][]{ a, b }, new int[]{ -1, -1 }, y, null, 2,
+                new HistogramForest.Options(3, 2, Integer.MAX_VALUE, 1, 0.99999), 5, NONE, CancellationToken.NONE,
+                layout(-1, -1));
+        double[][] x = new double[n][];
+        for (int i = 0; i < n; i++) x[i] = new double[]{ a[i], b[i] };
+        int checked = 0;
+        for (FlatTrees.Tree t : forest.trees()) {
+            double[] below = new double[t.nodes()];
+            double[] above = new double[t.nodes()];
+            Arrays.fill(below, Double.NEGATIVE_INFINITY);
+            Arrays.fill(above, Double.POSITIVE_INFINITY);
+            for (double[] z : x) {
+                int node = 0;
+                while (t.feature[node] >= 0) {
+                    double v = z[t.feature[node]];
+                    if (v <= t.split[node]) {
+                        below[node] = Math.max(below[node], v);
+                        node = node + 1;
+                    } else {
+                        above[node] = Math.min(above[node], v);
+                        node = t.right[node];
+                    }
+                }
+            }
+            for (int node = 0; node < t.nodes(); node++) {
+                if (t.feature[node] < 0) continue;
+                double mid = below[node] + (above[node] - below[node]) / 2;
+                assertEquals(mid, t.split[node], 1e-9 * Math.max(1, Math.abs(mid)), "node " + node);
+                checked++;
+            }
+        }
+        assertTrue(checked > 100, "splits checked: " + checked);
+    }
+
+    /** XOR: neither column alone gains anything at the root, yet scikit-learn splits there and then fits it exactly. */
+    @Test
+    void aSplitThatGainsNothingIsStillTakenAsScikitLearnDoes() {
+        int n = 400;
+        double[] a = new double[n];
+        double[] b = new double[n];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i % 2;
+            b[i] = (i / 2) % 2;
+            y[i] = (int) a[i] ^ (int) b[i];
+        }
+        var forest = HistogramForest.fit(new double[][]{ a, b }, new int[]{ -1, -1 }, y, null, 2,
+                new HistogramForest.Options(5, 2, Integer.MAX_VALUE, 1, 0.99999), 1, NONE, CancellationToken.NONE,
+                layout(-1, -1));
+        double[] post = new double[2];
+        for (int i = 0; i < 4; i++) assertEquals(y[i], classify(forest, new double[]{ a[i], b[i] }, post), "row " + i);
+        for (FlatTrees.Tree t : forest.trees()) assertEquals(7, t.nodes(), "a root split and one split per side");
     }
 
     @Test
@@ -144,8 +216,8 @@ class HistogramForestTest {
         var cls = new TrainingSpec(ModelCatalog.RANDOM_FOREST, Task.CLASSIFICATION, "income", null,
                 ModelCatalog.find(ModelCatalog.RANDOM_FOREST).orElseThrow().validate(Map.of("n_trees", 30)),
                 PreprocessingSpec.defaults(), 0.2, 42);
-        double exact = Trainer.train(adult.table(), adult.types(), cls, null, null).metrics().get("accuracy");
-        Estimators.binnedForestMinRows = 0;
+        double exact = ScopedValue.where(Estimators.BINNED_FOREST, false)
+                .call(() -> Trainer.train(adult.table(), adult.types(), cls, null, null)).metrics().get("accuracy");
         TrainingResult binned = Trainer.train(adult.table(), adult.types(), cls, null, null);
         // The binned forest weighs its trees equally; Smile's forest weighs them by their out-of-bag accuracy.
         FlatTrees forest = assertInstanceOf(FlatTrees.class, binned.pipeline().estimator());
@@ -157,8 +229,8 @@ class HistogramForestTest {
                 ModelCatalog.find(ModelCatalog.RANDOM_FOREST).orElseThrow().validate(Map.of("n_trees", 20)),
                 PreprocessingSpec.defaults(), 0.2, 42);
         double binnedR2 = Trainer.train(housing.table(), housing.types(), reg, null, null).metrics().get("r2");
-        Estimators.binnedForestMinRows = Estimators.BINNED_FOREST_MIN_ROWS;
-        double exactR2 = Trainer.train(housing.table(), housing.types(), reg, null, null).metrics().get("r2");
+        double exactR2 = ScopedValue.where(Estimators.BINNED_FOREST, false)
+                .call(() -> Trainer.train(housing.table(), housing.types(), reg, null, null)).metrics().get("r2");
         assertEquals(exactR2, binnedR2, 0.02, "california r2, Smile " + exactR2);
     }
 }

@@ -62,7 +62,9 @@ class ModelFormatTest {
         Map<String, Object> params = model.equals("RandomForest") || model.equals("GradientBoosting")
                 ? Map.of("n_trees", 12) : Map.of();
         TrainingResult smile = Trainer.withSmileEstimators(() -> TestData.train(dataset, model, task, target, params));
-        TrainingResult flat = TestData.train(dataset, model, task, target, params);
+        // The flat copy of Smile's model (a RandomForest would otherwise be grown by HistogramForest).
+        TrainingResult flat = ScopedValue.where(Estimators.BINNED_FOREST, false)
+                .call(() -> TestData.train(dataset, model, task, target, params));
         boolean trees = !model.equals("LogisticRegression") && !model.equals("LinearRegression") && !model.equals("Ridge")
                 && !model.equals("Lasso");
         if (trees) assertInstanceOf(FlatTrees.class, flat.pipeline().estimator());
@@ -101,7 +103,8 @@ class ModelFormatTest {
         Map<String, Object> params = model.equals("RandomForest") || model.equals("GradientBoosting")
                 ? Map.of("n_trees", 12) : Map.of();
         FittedPipeline smile = Trainer.withSmileEstimators(() -> TestData.train(dataset, model, task, target, params)).pipeline();
-        FittedPipeline flat = TestData.train(dataset, model, task, target, params).pipeline();
+        FittedPipeline flat = ScopedValue.where(Estimators.BINNED_FOREST, false)
+                .call(() -> TestData.train(dataset, model, task, target, params)).pipeline();
         List<Map<String, Object>> rows = rows(dataset).subList(0, 60);
         Prediction expected = smile.predict(rows, true);
         Prediction actual = flat.predict(rows, true);
