@@ -3,6 +3,7 @@ package dev.mlpipeline.pipeline;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -240,9 +241,31 @@ public final class FittedPipeline implements Serializable {
         return new Explanation(base, values, raw, imputed);
     }
 
-    /** Class index and probabilities of preprocessed rows (evaluation). */
+    /** Rows per batch of {@link #classify} for a forest: tree-major over a batch whose trees stay in the caches. */
+    static final int FOREST_BATCH = 512;
+
+    /**
+     * Class index and probabilities of preprocessed rows (evaluation). A random forest classifies batches of
+     * {@value #FOREST_BATCH} rows tree by tree ({@link FlatTrees#classifyAll}, the same answers bit for bit), the
+     * batches in parallel: permutation importance scores the test split n_features × n_repeats times (70 times on
+     * adult), which row by row cost 20 s of a RandomForest(100) job whose fit takes 1.3 s.
+     */
     int[] classify(double[][] x, double[][] posteriori) {
         int[] out = new int[x.length];
+        if (estimator instanceof FlatTrees trees && trees.isForestClassifier()) {
+            int k = labels.size();
+            double[] flat = new double[x.length * k];
+            int batches = (x.length + FOREST_BATCH - 1) / FOREST_BATCH;
+            java.util.stream.IntStream.range(0, batches).parallel().forEach(b -> {
+                int from = b * FOREST_BATCH;
+                int m = Math.min(FOREST_BATCH, x.length - from);
+                int[] rows = new int[m];
+                for (int r = 0; r < m; r++) rows[r] = from + r;
+                trees.classifyAll(x, rows, m, out, flat);
+                for (int i = from; i < from + m; i++) posteriori[i] = Arrays.copyOfRange(flat, i * k, i * k + k);
+            });
+            return out;
+        }
         rows(x.length).forEach(i -> {
             posteriori[i] = new double[labels.size()];
             out[i] = estimator.classify(x[i], posteriori[i]);

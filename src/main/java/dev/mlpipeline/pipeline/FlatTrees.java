@@ -204,6 +204,11 @@ final class FlatTrees implements Estimator {
      * @param posteriori receives its probabilities at {@code [rows[r] * k, (rows[r] + 1) * k)}
      * @return false, writing nothing, for a model kind classified row by row (the caller calls {@link #classify})
      */
+    /** @return whether this is a random forest classifier ({@link #classifyAll} classifies it) */
+    boolean isForestClassifier() {
+        return kind == Kind.FOREST_CLASSIFIER;
+    }
+
     boolean classifyAll(double[][] x, int[] rows, int n, int[] out, double[] posteriori) {
         if (kind != Kind.FOREST_CLASSIFIER) return false;
         double[][] z = new double[n][];

@@ -8,7 +8,8 @@ import java.util.stream.IntStream;
 /**
  * Random forest (Breiman 2001, as scikit-learn's {@code RandomForestClassifier}/{@code RandomForestRegressor}: bootstrap
  * samples, {@code max_features} candidate columns per split, Gini or squared-error impurity, probability averaging)
- * grown over <em>binned</em> columns, for training sets too large for Smile's trees.
+ * grown over <em>binned</em> columns; the learner of every RandomForest (Smile's only for a nominal column of more than
+ * {@value #MAX_BINS} levels).
  *
  * <p>
  * Why our own learner: profiling a 200,000-row fit (issue 18, {@code bench/fit-large.sh}) showed Smile 6.3's
@@ -19,8 +20,17 @@ import java.util.stream.IntStream;
  * a random forest. This learner follows LightGBM's histogram idea (Ke et al. 2017): each numeric column is cut once
  * into at most {@value #MAX_BINS} bins (every distinct value its own bin when there are few enough, else quantile
  * bins), stored as one byte per cell; a node's best split is found from per-bin class counts, in O(node size) per
- * candidate column, with no per-split allocation. Nominal columns (one-hot blocks folded back by
- * {@link Estimators.TreeColumns}) split "level == v versus the rest", as Smile's nominal splits do.
+ * candidate column, with no per-split allocation.
+ *
+ * <p>
+ * Splits follow scikit-learn's {@code BestSplitter}, so that a forest fits and ranks its features as scikit-learn's
+ * does (issue 14: titanic's permutation importance, Sex, Pclass, Fare, Age on both): the candidates are the columns of
+ * the one-hot encoded matrix ({@link #slots}: a numeric column, or one level of a nominal column, one-hot blocks being
+ * folded back by {@link Estimators.TreeColumns}, splitting "level == v" against the rest); candidates are drawn without
+ * replacement until {@code max_features} non-constant ones were evaluated; a numeric threshold lies midway between the
+ * largest value sent left and the smallest sent right among the node's rows; the best valid split is taken even when
+ * it gains nothing. Binning only matters above {@value #MAX_BINS} distinct values, where a threshold lies between
+ * quantile bins.
  *
  * <p>
  * Memory: the binned matrix ({@code rows × columns} bytes), per tree in flight a sample index and weights
