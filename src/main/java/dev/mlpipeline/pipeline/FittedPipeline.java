@@ -273,9 +273,15 @@ public final class FittedPipeline implements Serializable {
         return out;
     }
 
-    /** Predictions of preprocessed rows (evaluation). */
+    /** Predictions of preprocessed rows (evaluation); a random forest's in parallel batches, as {@link #classify}. */
     double[] regress(double[][] x) {
         double[] out = new double[x.length];
+        if (estimator instanceof FlatTrees trees && trees.isForestRegressor()) {
+            int batches = (x.length + FOREST_BATCH - 1) / FOREST_BATCH;
+            java.util.stream.IntStream.range(0, batches).parallel().forEach(b -> trees.regressAll(x, b * FOREST_BATCH,
+                    Math.min(FOREST_BATCH, x.length - b * FOREST_BATCH), out));
+            return out;
+        }
         rows(x.length).forEach(i -> out[i] = estimator.regress(x[i]));
         return out;
     }

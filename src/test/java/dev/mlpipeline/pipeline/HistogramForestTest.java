@@ -209,6 +209,35 @@ class HistogramForestTest {
                 layout(-1)));
     }
 
+    /** Evaluation (metrics, permutation importance) scores a forest in batches, tree by tree: the same bits as row by row. */
+    @Test
+    void batchedEvaluationEqualsRowByRowPrediction() {
+        TestData.Loaded d = TestData.load("titanic");
+        for (Task task : Task.values()) {
+            String target = task == Task.CLASSIFICATION ? "Survived" : "Fare";
+            Trainer.Prepared p = Trainer.prepare(d.table(), d.types(),
+                    TestData.spec("RandomForest", task, target, Map.of("n_trees", 20)));
+            FittedPipeline f = Trainer.fit(p, p.split(0.2, 42).train(), 42, NONE, CancellationToken.NONE);
+            assertInstanceOf(FlatTrees.class, f.estimator());
+            int n = p.cells().size();
+            assertTrue(n > FittedPipeline.FOREST_BATCH, "more than one batch");
+            double[][] x = new double[n][];
+            for (int i = 0; i < n; i++) x[i] = f.preprocessor().transform(p.cells().get(i));
+            if (task == Task.CLASSIFICATION) {
+                double[][] post = new double[n][];
+                int[] batched = f.classify(x, post);
+                for (int i = 0; i < n; i++) {
+                    double[] one = new double[2];
+                    assertEquals(f.estimator().classify(x[i], one), batched[i], "row " + i);
+                    assertArrayEquals(one, post[i], 0.0, "row " + i);
+                }
+            } else {
+                double[] batched = f.regress(x);
+                for (int i = 0; i < n; i++) assertEquals(f.estimator().regress(x[i]), batched[i], 0.0, "row " + i);
+            }
+        }
+    }
+
     /** The binned learner against Smile's exact one on the same real datasets, BASELINE.md protocol. */
     @Test
     void scoresLikeSmilesForestOnAdultAndCaliforniaHousing() {
