@@ -108,6 +108,39 @@ class SparseLogisticNewtonTest {
         assertEquals(optimum, lbfgsDefault, 0.5);
     }
 
+    /**
+     * A design too wide for the explicit Hessian (40 numeric columns and a one-hot block: 42 non-zeros per row), so
+     * the conjugate gradients multiply through the design: the same optimum too.
+     */
+    @Test
+    void wideDesignsMultiplyThroughTheDesignToTheSameOptimum() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int n = 3000;
+        int dense = 40;
+        double[][] x = new double[n][dense + 3];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            double margin = 0;
+            for (int j = 0; j < dense; j++) {
+                x[i][j] = random.nextGaussian();
+                margin += (j % 3 - 1) * 0.3 * x[i][j];
+            }
+            int level = random.nextInt(3);
+            x[i][dense + level] = 1.0;
+            margin += level - 1.0;
+            y[i] = random.nextDouble() < 1 / (1 + Math.exp(-margin)) ? 1 : 0;
+        }
+        int[][] blocks = new int[dense + 1][];
+        for (int j = 0; j < dense; j++) blocks[j] = new int[]{ j, -1 };
+        blocks[dense] = new int[]{ dense, 3 };
+        Problem s = new Problem(x, y, blocks);
+        LogisticRegression.Options tight = new LogisticRegression.Options(1.0, 1e-10, 1000);
+        double[] newton = coefficients(s, tight, SparseLogistic.Solver.TRUST_REGION_NEWTON);
+        double[] lbfgs = coefficients(s, tight, SparseLogistic.Solver.LBFGS);
+        assertArrayEquals(lbfgs, newton, 1e-5);
+        assertTrue(norm(gradient(s, newton, 1.0)) <= 1e-6 * norm(gradient(s, new double[newton.length], 1.0)));
+    }
+
     @Test
     void theGradientNormMeetsTheRelativeTolerance() {
         Problem s = adult();
