@@ -26,7 +26,10 @@ import smile.util.function.DifferentiableMultivariateFunction;
  * S. S. Keerthi, "Trust region Newton method for large-scale logistic regression", Journal of Machine Learning
  * Research 9 (2008) 627-650; the solver of LIBLINEAR), see {@link TrustRegionNewton}. The objective is then strictly
  * convex, and Newton's method reaches it in a handful of iterations (adult: 7, against about 200 L-BFGS
- * evaluations), each a gradient evaluation plus a few Hessian-vector products that cost no exp/log. Otherwise
+ * evaluations), each a gradient evaluation plus conjugate-gradient steps whose Hessian-vector products cost no
+ * exp/log (adult: about 120 in all). A narrow design's Hessian, X^T D X + lambda I, is formed from the sparse design
+ * once per Newton iteration, and its products are then a small dense matrix-vector product (see
+ * {@link Objective#hessianVector}); on adult that halves the products' cost. Otherwise
  * (more classes, or lambda = 0, where the optimum may be at infinity on separable data) Smile's own L-BFGS,
  * {@link BFGS#minimize}, on our objective and gradient, as before.
  *
@@ -34,9 +37,10 @@ import smile.util.function.DifferentiableMultivariateFunction;
  * loss, the rest the margins and the gradient's column sums; one evaluation per L-BFGS iteration (see
  * {@link Objective#f}).
  *
- * <p>Deterministic: the loss is summed over fixed row partitions combined in partition order, and each gradient
- * (or Hessian-vector product) entry is one column sum in row order, whatever the number of threads (Smile's own
- * objective sums a parallel stream, whose result can depend on the thread split).
+ * <p>Deterministic: the loss is summed over fixed row partitions combined in partition order, each gradient (or
+ * Hessian-vector product) entry is one column sum in a fixed order, and a formed Hessian is summed over a fixed
+ * number of row ranges in range order, whatever the number of threads (Smile's own objective sums a parallel
+ * stream, whose result can depend on the thread split).
  */
 final class SparseLogistic {
 
