@@ -29,7 +29,7 @@ import smile.util.function.DifferentiableMultivariateFunction;
  * evaluations), each a gradient evaluation plus conjugate-gradient steps whose Hessian-vector products cost no
  * exp/log (adult: about 120 in all). A narrow design's Hessian, X^T D X + lambda I, is formed from the sparse design
  * once per Newton iteration, and its products are then a small dense matrix-vector product (see
- * {@link Objective#hessianVector}); on adult that halves the products' cost. Otherwise
+ * {@link Objective#hessianVector}); on adult the Newton fit then took about 30% less time. Otherwise
  * (more classes, or lambda = 0, where the optimum may be at infinity on separable data) Smile's own L-BFGS,
  * {@link BFGS#minimize}, on our objective and gradient, as before.
  *
