@@ -599,10 +599,10 @@ final class SparseLogistic {
      * Each outer iteration approximately minimises the quadratic model q(s) = g^T s + s^T H s / 2 within
      * ||s|| <= delta by conjugate gradients on H s = -g, H applied as Hessian-vector products
      * ({@link Objective#hessianVector}: through the sparse design, or a formed H for narrow designs), stopping when
-     * the CG residual is
-     * below 0.1 ||g|| or the step reaches the trust-region boundary. The step is accepted when the actual decrease of
-     * f is more than eta0 times the predicted one, and the radius is updated from that ratio with eta0/eta1/eta2 =
-     * 1e-4/0.25/0.75 and sigma1/sigma2/sigma3 = 0.25/0.5/4 (the values of LIBLINEAR's tron.cpp).
+     * the CG residual is below 0.1 ||g|| or the step reaches the trust-region boundary. The step is accepted when
+     * the actual decrease of f is more than eta0 times the predicted one, and the radius is updated from that ratio
+     * with eta0/eta1/eta2 = 1e-4/0.25/0.75 and sigma1/sigma2/sigma3 = 0.25/0.5/4 (the values of LIBLINEAR's
+     * tron.cpp).
      *
      * <p>Stops when ||g(w)|| <= tol * ||g(w0)|| (w0 = 0; Euclidean norms of the gradient of the summed, penalised
      * objective), after {@code maxIter} accepted (outer) iterations, or when neither f nor the model can decrease
