@@ -41,5 +41,5 @@ cpu_s = time.process_time() - cpu  # this process only: joblib's workers are thr
 acc = (pipe.predict(x_test) == y_test).mean()
 n_iter = int(max(getattr(est, "n_iter_", [0])))
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-print(f"sklearn {model} n_estimators={trees} rows={len(df)} fit_s={fit_s:.1f} cpu_s={cpu_s:.1f} "
+print(f"sklearn {model} n_estimators={trees} rows={len(df)} fit_s={fit_s:.3f} cpu_s={cpu_s:.3f} "
       f"peak_rss_mb={peak} accuracy={acc:.4f} n_iter={n_iter}")

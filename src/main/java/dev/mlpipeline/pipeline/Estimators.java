@@ -97,7 +97,7 @@ final class Estimators {
             ProgressListener progress, CancellationToken cancel) {
         boolean cls = task == Task.CLASSIFICATION;
         return switch (modelType) {
-            case ModelCatalog.LOGISTIC_REGRESSION -> logistic(data, params);
+            case ModelCatalog.LOGISTIC_REGRESSION -> logistic(data, params, progress, cancel);
             case ModelCatalog.RANDOM_FOREST -> cls ? forestClassifier(data, params, seed, progress, cancel)
                     : forestRegressor(data, params, seed, progress, cancel);
             case ModelCatalog.GRADIENT_BOOSTING -> cls ? boostClassifier(data, params, seed, progress, cancel)
@@ -292,9 +292,11 @@ final class Estimators {
 
     // ---------------------------------------------------------------- models
 
-    private static Estimator logistic(Data d, Map<String, Object> p) {
+    private static Estimator logistic(Data d, Map<String, Object> p, ProgressListener progress,
+            CancellationToken cancel) {
         var options = new LogisticRegression.Options(numParam(p, "lambda"), numParam(p, "tol"), intParam(p, "max_iter"));
-        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), d.blocks(), options), columnMeans(d.x(), allColumns(d)));
+        return new Estimator.Logistic(SparseLogistic.fit(d.x(), d.yClass(), d.blocks(), options, progress, cancel),
+                columnMeans(d.x(), allColumns(d)));
     }
 
     private static int mtry(Object given, int p, boolean classification) {
