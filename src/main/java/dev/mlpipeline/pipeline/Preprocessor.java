@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Fitted preprocessing: imputation, scaling of numeric features and one-hot encoding of categorical ones.
@@ -142,15 +143,17 @@ final class Preprocessor implements Serializable {
         String[] categoricalFill = new String[p];
         double[] center = new double[p];
         double[] scale = new double[p];
-        List<Map<String, Integer>> levelIndex = new ArrayList<>(p);
-        List<FeatureInfo> features = new ArrayList<>(p);
-        int[] offset = new int[p];
-        int width = 0;
+        @SuppressWarnings("unchecked")
+        Map<String, Integer>[] levelIndex = new Map[p];
+        FeatureInfo[] features = new FeatureInfo[p];
         double[] min = new double[p];
         double[] max = new double[p];
         double[] missingRate = new double[p];
-        for (int j = 0; j < p; j++) {
-            offset[j] = width;
+        // Columns are fitted independently (each writes only its own slot), in parallel on large tables: at
+        // 800,000 training rows this fit was two thirds of a logistic regression's fit phase (issue 18).
+        IntStream columns = IntStream.range(0, p);
+        if ((long) cells.size() * p >= PARALLEL_CELLS) columns = columns.parallel();
+        columns.forEach(j -> {
             if (types.get(j) == ColumnType.NUMERIC) {
                 double[] v = new double[cells.size()];
                 int m = 0;
@@ -199,9 +202,7 @@ final class Preprocessor implements Serializable {
                         scale[j] = 1.0;
                     }
                 }
-                levelIndex.add(null);
-                features.add(new FeatureInfo(names.get(j), ColumnType.NUMERIC, List.of()));
-                width += 1;
+                features[j] = new FeatureInfo(names.get(j), ColumnType.NUMERIC, List.of());
             } else {
                 // Count in a HashMap (a TreeMap per cell costs string comparisons), then sort the few levels.
                 HashMap<String, int[]> hashed = new HashMap<>();
@@ -241,14 +242,22 @@ final class Preprocessor implements Serializable {
                 List<String> levels = new ArrayList<>(counts.keySet());
                 Map<String, Integer> index = new HashMap<>();
                 for (int k = 0; k < levels.size(); k++) index.put(levels.get(k), k);
-                levelIndex.add(index);
-                features.add(new FeatureInfo(names.get(j), ColumnType.CATEGORICAL, levels));
-                width += levels.size();
+                levelIndex[j] = index;
+                features[j] = new FeatureInfo(names.get(j), ColumnType.CATEGORICAL, levels);
             }
+        });
+        int[] offset = new int[p];
+        int width = 0;
+        for (int j = 0; j < p; j++) {
+            offset[j] = width;
+            width += levelIndex[j] == null ? 1 : features[j].categories().size();
         }
-        return new Preprocessor(List.copyOf(features), numericFill, categoricalFill, center, scale, levelIndex, offset, width,
-                min, max, missingRate);
+        return new Preprocessor(List.of(features), numericFill, categoricalFill, center, scale,
+                new ArrayList<>(Arrays.asList(levelIndex)), offset, width, min, max, missingRate);
     }
+
+    /** Training cells (rows × features) from which {@link #fit} fits its columns in parallel. */
+    static final long PARALLEL_CELLS = 200_000;
 
     /**
      * The input schema as recorded at fit time.
@@ -270,9 +279,9 @@ final class Preprocessor implements Serializable {
         return out;
     }
 
-    private static double median(double[] v) {
-        if (v.length == 0) return 0.0;
-        double[] s = v.clone();
+    /** Median of v (scikit-learn's: the mean of the two middle values for an even count); sorts v in place. */
+    private static double median(double[] s) {
+        if (s.length == 0) return 0.0;
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
