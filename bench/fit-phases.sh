@@ -2,7 +2,7 @@
 # LogisticRegression (or another classifier) against scikit-learn in the same run, interleaved (issues 16 and 18):
 # per round, one JVM fits REPEATS times through Trainer's phases (bench: FitPhasesBenchmark, first fit = warm-up)
 # and one scikit-learn process fits its Pipeline once (bench/fit-large-sklearn.py, Debian's /usr/bin/python3).
-# Usage: [TREES=100] bench/fit-phases.sh CSV TARGET [ROUNDS] [REPEATS] [MODEL]   (TREES: scikit-learn's n_estimators; ours: 100)
+# Usage: [TREES=100] bench/fit-phases.sh CSV TARGET [ROUNDS] [REPEATS] [MODEL]   (TREES: n_estimators on both sides, default 100)
 #   bench/fit-phases.sh /work/shared/datasets/adult.csv income 3 4
 #   bench/fit-phases.sh target/large-1000000.csv churn 2 2       (table from bench/gen-large.py)
 # Prints `uptime` before every process: on a shared machine compare CPU seconds, not wall time.
@@ -17,7 +17,7 @@ fi
 for r in $(seq "$rounds"); do
   echo "== round $r: $(uptime)"
   "$JAVA_HOME/bin/java" -Xmx"${XMX:-4g}" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
-    dev.mlpipeline.pipeline.FitPhasesBenchmark "$csv" "$target" "$repeats" "$model" | tail -1
+    dev.mlpipeline.pipeline.FitPhasesBenchmark "$csv" "$target" "$repeats" "$model" ${TREES:+n_trees=$TREES} | tail -1
   echo "== $(uptime)"
   /usr/bin/python3 bench/fit-large-sklearn.py "$csv" "$target" "$model" "${TREES:-100}"
 done

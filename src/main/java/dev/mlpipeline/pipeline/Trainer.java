@@ -118,13 +118,15 @@ public final class Trainer {
         FittedPipeline pipeline = fit(p, split.train(), spec.randomSeed(), f -> pl.onProgress(0.02 + 0.93 * f), ct);
         if (ct.isCancelled()) throw new TrainingCancelledException();
         pl.onPhase(PHASE_EVALUATE);
-        Map<String, Double> metrics = evaluate(p, pipeline, split.test());
+        TestPredictions predicted = predict(p, pipeline, split.test());
+        Map<String, Double> metrics = metrics(p, predicted, split.test());
         pl.onProgress(0.97);
         // Part of the evaluate phase: model importance and permutation importance on the test split, and the
-        // training profile that drift is measured against.
+        // training profile that drift is measured against (its prediction histogram from the same predictions).
         FeatureImportance importance = Importances.compute(p, pipeline, split.train(), split.test(), spec.randomSeed(),
                 Importances.N_REPEATS, ct);
-        TrainingProfile profile = TrainingProfile.of(p, pipeline, split.train(), split.test());
+        TrainingProfile profile = TrainingProfile.of(p, pipeline, split.train(), split.test(), predicted.classes(),
+                predicted.values());
         pl.onProgress(1.0);
         return new TrainingResult(pipeline, metrics, split.train().length, split.test().length, importance, profile);
     }
@@ -349,18 +351,37 @@ public final class Trainer {
 
     /** Metrics of a fitted pipeline on the given rows of {@code p}. */
     static Map<String, Double> evaluate(Prepared p, FittedPipeline pipeline, int[] rows) {
+        return metrics(p, predict(p, pipeline, rows), rows);
+    }
+
+    /**
+     * A pipeline's predictions of some rows, kept so that the metrics and the training profile share one pass.
+     *
+     * @param classes    class index per row (classification), else null
+     * @param posteriori class probabilities per row (classification), else null
+     * @param values     prediction per row (regression), else null
+     */
+    record TestPredictions(int[] classes, double[][] posteriori, double[] values) {
+    }
+
+    static TestPredictions predict(Prepared p, FittedPipeline pipeline, int[] rows) {
         double[][] x = transform(p, pipeline, rows);
         if (p.task() == Task.CLASSIFICATION) {
             double[][] post = new double[rows.length][];
-            int[] predicted = pipeline.classify(x, post);
+            return new TestPredictions(pipeline.classify(x, post), post, null);
+        }
+        return new TestPredictions(null, null, pipeline.regress(x));
+    }
+
+    static Map<String, Double> metrics(Prepared p, TestPredictions predicted, int[] rows) {
+        if (p.task() == Task.CLASSIFICATION) {
             int[] truth = new int[rows.length];
             for (int i = 0; i < rows.length; i++) truth[i] = p.yClass()[rows[i]];
-            return Metrics.classification(truth, predicted, post, p.labels().size());
+            return Metrics.classification(truth, predicted.classes(), predicted.posteriori(), p.labels().size());
         }
-        double[] predicted = pipeline.regress(x);
         double[] truth = new double[rows.length];
         for (int i = 0; i < rows.length; i++) truth[i] = p.yValue()[rows[i]];
-        return Metrics.regression(truth, predicted);
+        return Metrics.regression(truth, predicted.values());
     }
 
     /** One score of a fitted pipeline on the given rows of {@code p}. */

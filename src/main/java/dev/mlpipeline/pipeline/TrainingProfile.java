@@ -154,6 +154,19 @@ public record TrainingProfile(List<FeatureProfile> features, Histogram predictio
      * @param test     rows of {@code p} of the test split
      */
     static TrainingProfile of(Trainer.Prepared p, FittedPipeline pipeline, int[] train, int[] test) {
+        Trainer.TestPredictions predicted = Trainer.predict(p, pipeline, test);
+        return of(p, pipeline, train, test, predicted.classes(), predicted.values());
+    }
+
+    /**
+     * As {@link #of(Trainer.Prepared, FittedPipeline, int[], int[])}, with the test split's predictions already made
+     * (the training job makes them once for its metrics).
+     *
+     * @param classes class index per test row (classification), else null
+     * @param values  prediction per test row (regression), else null
+     */
+    static TrainingProfile of(Trainer.Prepared p, FittedPipeline pipeline, int[] train, int[] test, int[] classes,
+            double[] values) {
         List<FeatureInfo> infos = pipeline.features();
         List<FeatureProfile> features = new ArrayList<>(infos.size());
         for (int j = 0; j < infos.size(); j++) {
@@ -190,16 +203,13 @@ public record TrainingProfile(List<FeatureProfile> features, Histogram predictio
             features.add(new FeatureProfile(f.name(), f.type(), train.length == 0 ? 0.0 : missing / (double) train.length, h));
         }
 
-        double[][] x = new double[test.length][];
-        for (int i = 0; i < test.length; i++) x[i] = pipeline.preprocessor().transform(p.cells().get(test[i]));
         Histogram predictions;
         if (pipeline.task() == Task.CLASSIFICATION) {
-            int[] predicted = pipeline.classify(x, new double[test.length][]);
             long[] counts = new long[pipeline.labels().size()];
-            for (int c : predicted) counts[c]++;
+            for (int c : classes) counts[c]++;
             predictions = Histogram.levels(pipeline.labels().stream().map(String::valueOf).toList(), counts, test.length);
         } else {
-            predictions = Histogram.deciles(pipeline.regress(x));
+            predictions = Histogram.deciles(values.clone());
         }
         return new TrainingProfile(features, predictions, train.length, test.length);
     }

@@ -28,7 +28,13 @@ public final class FitPhasesBenchmark {
         int repeats = Integer.parseInt(args[2]);
         String model = args.length > 3 ? args[3] : ModelCatalog.LOGISTIC_REGRESSION;
         ModelType type = ModelCatalog.find(model).orElseThrow();
-        TrainingSpec spec = new TrainingSpec(model, Task.CLASSIFICATION, target, null, type.validate(Map.of()),
+        // Optional hyperparameters after the model, as name=value (e.g. n_trees=50); integers or numbers.
+        Map<String, Object> given = new java.util.HashMap<>();
+        for (int a = 4; a < args.length; a++) {
+            String[] kv = args[a].split("=", 2);
+            given.put(kv[0], kv[1].matches("-?\\d+") ? (Object) Integer.valueOf(kv[1]) : (Object) Double.valueOf(kv[1]));
+        }
+        TrainingSpec spec = new TrainingSpec(model, Task.CLASSIFICATION, target, null, type.validate(given),
                 PreprocessingSpec.defaults(), 0.2, 42);
         System.out.printf("%s rows=%d cores=%d%n", args[0], data.table().size(), Runtime.getRuntime().availableProcessors());
         Map<String, List<double[]>> phases = new LinkedHashMap<>();
@@ -43,12 +49,13 @@ public final class FitPhasesBenchmark {
             FittedPipeline pipeline = Trainer.fit(p, split.train(), spec.randomSeed(), ProgressListener.NONE,
                     CancellationToken.NONE);
             lap(one, "fit", t);
-            accuracy = Trainer.evaluate(p, pipeline, split.test()).get("accuracy");
+            Trainer.TestPredictions predicted = Trainer.predict(p, pipeline, split.test());
+            accuracy = Trainer.metrics(p, predicted, split.test()).get("accuracy");
             lap(one, "metrics", t);
             Importances.compute(p, pipeline, split.train(), split.test(), spec.randomSeed(), Importances.N_REPEATS,
                     CancellationToken.NONE);
             lap(one, "importance", t);
-            TrainingProfile.of(p, pipeline, split.train(), split.test());
+            TrainingProfile.of(p, pipeline, split.train(), split.test(), predicted.classes(), predicted.values());
             lap(one, "profile", t);
             one.put("train(total)", new double[]{ (System.nanoTime() - start[0]) / 1e9, (cpu() - start[1]) / 1e9 });
             StringBuilder line = new StringBuilder(rep == 0 ? "warm-up " : "run " + rep + "   ");
