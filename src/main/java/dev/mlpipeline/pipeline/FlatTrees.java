@@ -204,40 +204,6 @@ final class FlatTrees implements Estimator {
      * @param posteriori receives its probabilities at {@code [rows[r] * k, (rows[r] + 1) * k)}
      * @return false, writing nothing, for a model kind classified row by row (the caller calls {@link #classify})
      */
-    /**
-     * {@link #regress} of rows {@code [from, from + n)} of {@code x} at once, tree by tree as {@link #classifyAll}
-     * does (each row's outputs still added in tree order, so the answers are {@link #regress}'s, bit for bit).
-     *
-     * @param x    preprocessed rows
-     * @param from first row
-     * @param n    number of rows
-     * @param out  receives row i's prediction at i
-     * @return false, writing nothing, unless this is a random forest regressor
-     */
-    boolean regressAll(double[][] x, int from, int n, double[] out) {
-        if (kind != Kind.FOREST_REGRESSOR) return false;
-        double[][] z = new double[n][];
-        for (int r = 0; r < n; r++) {
-            z[r] = columns.apply(x[from + r]);
-            out[from + r] = 0.0;
-        }
-        for (Tree t : trees) {
-            for (int r = 0; r < n; r++) out[from + r] += t.value[t.leaf(z[r])];
-        }
-        for (int r = 0; r < n; r++) out[from + r] /= trees.length;
-        return true;
-    }
-
-    /** @return whether this is a random forest classifier ({@link #classifyAll} classifies it) */
-    boolean isForestClassifier() {
-        return kind == Kind.FOREST_CLASSIFIER;
-    }
-
-    /** @return whether this is a random forest regressor ({@link #regressAll} predicts it) */
-    boolean isForestRegressor() {
-        return kind == Kind.FOREST_REGRESSOR;
-    }
-
     boolean classifyAll(double[][] x, int[] rows, int n, int[] out, double[] posteriori) {
         if (kind != Kind.FOREST_CLASSIFIER) return false;
         double[][] z = new double[n][];
@@ -270,6 +236,40 @@ final class FlatTrees implements Estimator {
             out[rows[r]] = best;
         }
         return true;
+    }
+
+    /**
+     * {@link #regress} of rows {@code [from, from + n)} of {@code x} at once, tree by tree as {@link #classifyAll}
+     * does (each row's outputs still added in tree order, so the answers are {@link #regress}'s, bit for bit).
+     *
+     * @param x    preprocessed rows
+     * @param from first row
+     * @param n    number of rows
+     * @param out  receives row i's prediction at i
+     * @return false, writing nothing, unless this is a random forest regressor
+     */
+    boolean regressAll(double[][] x, int from, int n, double[] out) {
+        if (kind != Kind.FOREST_REGRESSOR) return false;
+        double[][] z = new double[n][];
+        for (int r = 0; r < n; r++) {
+            z[r] = columns.apply(x[from + r]);
+            out[from + r] = 0.0;
+        }
+        for (Tree t : trees) {
+            for (int r = 0; r < n; r++) out[from + r] += t.value[t.leaf(z[r])];
+        }
+        for (int r = 0; r < n; r++) out[from + r] /= trees.length;
+        return true;
+    }
+
+    /** @return whether this is a random forest classifier ({@link #classifyAll} classifies it) */
+    boolean isForestClassifier() {
+        return kind == Kind.FOREST_CLASSIFIER;
+    }
+
+    /** @return whether this is a random forest regressor ({@link #regressAll} predicts it) */
+    boolean isForestRegressor() {
+        return kind == Kind.FOREST_REGRESSOR;
     }
 
     @Override
