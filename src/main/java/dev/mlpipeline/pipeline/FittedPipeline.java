@@ -255,10 +255,7 @@ public final class FittedPipeline implements Serializable {
         if (estimator instanceof FlatTrees trees && trees.isForestClassifier()) {
             int k = labels.size();
             double[] flat = new double[x.length * k];
-            int batches = (x.length + FOREST_BATCH - 1) / FOREST_BATCH;
-            java.util.stream.IntStream.range(0, batches).parallel().forEach(b -> {
-                int from = b * FOREST_BATCH;
-                int m = Math.min(FOREST_BATCH, x.length - from);
+            inForestBatches(x.length, (from, m) -> {
                 int[] rows = new int[m];
                 for (int r = 0; r < m; r++) rows[r] = from + r;
                 trees.classifyAll(x, rows, m, out, flat);
@@ -277,13 +274,17 @@ public final class FittedPipeline implements Serializable {
     double[] regress(double[][] x) {
         double[] out = new double[x.length];
         if (estimator instanceof FlatTrees trees && trees.isForestRegressor()) {
-            int batches = (x.length + FOREST_BATCH - 1) / FOREST_BATCH;
-            java.util.stream.IntStream.range(0, batches).parallel().forEach(b -> trees.regressAll(x, b * FOREST_BATCH,
-                    Math.min(FOREST_BATCH, x.length - b * FOREST_BATCH), out));
+            inForestBatches(x.length, (from, m) -> trees.regressAll(x, from, m, out));
             return out;
         }
         rows(x.length).forEach(i -> out[i] = estimator.regress(x[i]));
         return out;
+    }
+
+    /** Calls {@code batch} with (first row, rows) for consecutive batches of {@link #FOREST_BATCH} of n rows, in parallel. */
+    private static void inForestBatches(int n, java.util.function.BiConsumer<Integer, Integer> batch) {
+        java.util.stream.IntStream.range(0, (n + FOREST_BATCH - 1) / FOREST_BATCH).parallel()
+                .forEach(b -> batch.accept(b * FOREST_BATCH, Math.min(FOREST_BATCH, n - b * FOREST_BATCH)));
     }
 
     /** Rows scored in parallel at and above this count, for flat tree models (read-only, so rows are independent). */

@@ -313,7 +313,7 @@ final class HistogramForest {
 
         FlatTrees.Tree grow() {
             double[] stats = new double[k];
-            for (int i = 0; i < idx.length; i++) add(stats, i, 1);
+            for (int i = 0; i < idx.length; i++) add(stats, 0, i);
             node(0, idx.length, 0, stats);
             int[] f = Arrays.copyOf(feature, size);
             boolean[] nominalSplit = new boolean[size];
@@ -327,14 +327,17 @@ final class HistogramForest {
             return FlatTrees.Tree.classification(f, nominalSplit, split, r, k, Arrays.copyOf(classCounts, size * k));
         }
 
-        /** Adds position i's weighted target to stats (class counts, or weight and weighted sum). */
-        private void add(double[] stats, int i, int sign) {
-            int w = weight[i] * sign;
+        /**
+         * Adds position i's weighted target to the k slots of s from offset (class counts, or weight and weighted
+         * sum): a node's stats at offset 0, a histogram bin b at b·k.
+         */
+        private void add(double[] s, int offset, int i) {
+            int w = weight[i];
             if (regression) {
-                stats[0] += w;
-                stats[1] += w * yValue[idx[i]];
+                s[offset] += w;
+                s[offset + 1] += w * yValue[idx[i]];
             } else {
-                stats[yClass[idx[i]]] += w;
+                s[offset + yClass[idx[i]]] += w;
             }
         }
 
@@ -416,7 +419,7 @@ final class HistogramForest {
                 }
             }
             double[] leftStats = new double[k];
-            for (int q = lo; q < i; q++) add(leftStats, q, 1);
+            for (int q = lo; q < i; q++) add(leftStats, 0, q);
             double[] rightStats = new double[k];
             for (int c = 0; c < k; c++) rightStats[c] = stats[c] - leftStats[c];
             importance[bestFeature] += impurityDecrease(stats, leftStats, rightStats, w);
@@ -455,13 +458,7 @@ final class HistogramForest {
                 for (int q = lo; q < hi; q++) {
                     int b = col[idx[q]] & 0xFF;
                     rows[b]++;
-                    int w = weight[q];
-                    if (regression) {
-                        h[2 * b] += w;
-                        h[2 * b + 1] += w * yValue[idx[q]];
-                    } else {
-                        h[b * k + yClass[idx[q]]] += w;
-                    }
+                    add(h, b * k, q);
                 }
                 levelStamp[f] = node;
             }
@@ -489,13 +486,7 @@ final class HistogramForest {
                 if (b < lowBin) lowBin = b;
                 if (b > highBin) highBin = b;
                 histRows[b]++;
-                int w = weight[q];
-                if (regression) {
-                    hist[2 * b] += w;
-                    hist[2 * b + 1] += w * yValue[idx[q]];
-                } else {
-                    hist[b * k + yClass[idx[q]]] += w;
-                }
+                add(hist, b * k, q);
             }
             int found = lowBin == highBin ? Integer.MIN_VALUE
                     : bestOverBins(lowBin, highBin, hi - lo, stats);
@@ -518,13 +509,7 @@ final class HistogramForest {
                 int b = (int) (keys[q] >>> 32);
                 int pos = (int) keys[q];
                 histRows[b]++;
-                int w = weight[pos];
-                if (regression) {
-                    hist[2 * b] += w;
-                    hist[2 * b + 1] += w * yValue[idx[pos]];
-                } else {
-                    hist[b * k + yClass[idx[pos]]] += w;
-                }
+                add(hist, b * k, pos);
             }
             int found = bestOverPresentBins(m, stats);
             for (int q = 0; q < m; q++) {

@@ -194,27 +194,16 @@ final class SparseLogistic {
                 int j1 = c1 < nd ? denseColumn[c1] : cols;
                 for (int c2 = c1; c2 <= nd; c2++) {
                     int j2 = c2 < nd ? denseColumn[c2] : cols;
-                    double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
                     int base1 = c1 * rows;
                     int base2 = c2 * rows;
-                    int i = begin;
+                    double sum;
                     if (c2 == nd && c1 == nd) {
-                        for (; i + 3 < end; i += 4) {
-                            a0 += d[i];
-                            a1 += d[i + 1];
-                            a2 += d[i + 2];
-                            a3 += d[i + 3];
-                        }
-                        for (; i < end; i++) a0 += d[i];
+                        sum = sum4(d, begin, end);
                     } else if (c2 == nd) {
-                        for (; i + 3 < end; i += 4) {
-                            a0 += d[i] * dense[base1 + i];
-                            a1 += d[i + 1] * dense[base1 + i + 1];
-                            a2 += d[i + 2] * dense[base1 + i + 2];
-                            a3 += d[i + 3] * dense[base1 + i + 3];
-                        }
-                        for (; i < end; i++) a0 += d[i] * dense[base1 + i];
+                        sum = dot4(d, dense, base1, begin, end);
                     } else {
+                        double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                        int i = begin;
                         for (; i + 3 < end; i += 4) {
                             a0 += d[i] * dense[base1 + i] * dense[base2 + i];
                             a1 += d[i + 1] * dense[base1 + i + 1] * dense[base2 + i + 1];
@@ -222,8 +211,9 @@ final class SparseLogistic {
                             a3 += d[i + 3] * dense[base1 + i + 3] * dense[base2 + i + 3];
                         }
                         for (; i < end; i++) a0 += d[i] * dense[base1 + i] * dense[base2 + i];
+                        sum = (a0 + a1) + (a2 + a3);
                     }
-                    g[j1 * q + j2] += (a0 + a1) + (a2 + a3);
+                    g[j1 * q + j2] += sum;
                 }
             }
             // Each one-hot level against itself, the intercept, the dense columns and the later blocks' levels.
@@ -259,17 +249,7 @@ final class SparseLogistic {
          */
         void gradient(int t, double[] r, double[] g, int offset) {
             if (t < denseColumn.length) {
-                int base = t * rows;
-                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                int i = 0;
-                for (; i + 3 < rows; i += 4) {
-                    a0 += r[i] * dense[base + i];
-                    a1 += r[i + 1] * dense[base + i + 1];
-                    a2 += r[i + 2] * dense[base + i + 2];
-                    a3 += r[i + 3] * dense[base + i + 3];
-                }
-                for (; i < rows; i++) a0 += r[i] * dense[base + i];
-                g[offset + denseColumn[t]] = (a0 + a1) + (a2 + a3);
+                g[offset + denseColumn[t]] = dot4(r, dense, t * rows, 0, rows);
             } else if (t < denseColumn.length + oneHotColumn.length) {
                 int c = t - denseColumn.length;
                 double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
@@ -284,17 +264,36 @@ final class SparseLogistic {
                 for (; k < e; k++) a0 += r[columnRows[k]];
                 g[offset + oneHotColumn[c]] = (a0 + a1) + (a2 + a3);
             } else {
-                double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                int i = 0;
-                for (; i + 3 < rows; i += 4) {
-                    a0 += r[i];
-                    a1 += r[i + 1];
-                    a2 += r[i + 2];
-                    a3 += r[i + 3];
-                }
-                for (; i < rows; i++) a0 += r[i];
-                g[offset + cols] = (a0 + a1) + (a2 + a3);
+                g[offset + cols] = sum4(r, 0, rows);
             }
+        }
+
+        /** Σ a[i] for i in [from, to), in the four-accumulator order of {@link #gradient}. */
+        private static double sum4(double[] a, int from, int to) {
+            double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            int i = from;
+            for (; i + 3 < to; i += 4) {
+                a0 += a[i];
+                a1 += a[i + 1];
+                a2 += a[i + 2];
+                a3 += a[i + 3];
+            }
+            for (; i < to; i++) a0 += a[i];
+            return (a0 + a1) + (a2 + a3);
+        }
+
+        /** Σ a[i] · b[offset + i] for i in [from, to), in the four-accumulator order of {@link #gradient}. */
+        private static double dot4(double[] a, double[] b, int offset, int from, int to) {
+            double a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+            int i = from;
+            for (; i + 3 < to; i += 4) {
+                a0 += a[i] * b[offset + i];
+                a1 += a[i + 1] * b[offset + i + 1];
+                a2 += a[i + 2] * b[offset + i + 2];
+                a3 += a[i + 3] * b[offset + i + 3];
+            }
+            for (; i < to; i++) a0 += a[i] * b[offset + i];
+            return (a0 + a1) + (a2 + a3);
         }
     }
 

@@ -375,28 +375,32 @@ public final class Trainer {
 
     static Map<String, Double> metrics(Prepared p, TestPredictions predicted, int[] rows) {
         if (p.task() == Task.CLASSIFICATION) {
-            int[] truth = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) truth[i] = p.yClass()[rows[i]];
-            return Metrics.classification(truth, predicted.classes(), predicted.posteriori(), p.labels().size());
+            return Metrics.classification(classTruth(p, rows), predicted.classes(), predicted.posteriori(),
+                    p.labels().size());
         }
-        double[] truth = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) truth[i] = p.yValue()[rows[i]];
-        return Metrics.regression(truth, predicted.values());
+        return Metrics.regression(valueTruth(p, rows), predicted.values());
     }
 
     /** One score of a fitted pipeline on the given rows of {@code p}. */
     static double score(Prepared p, FittedPipeline pipeline, int[] rows, String scoring) {
-        double[][] x = transform(p, pipeline, rows);
+        TestPredictions predicted = predict(p, pipeline, rows);
         if (p.task() == Task.CLASSIFICATION) {
-            double[][] post = new double[rows.length][];
-            int[] predicted = pipeline.classify(x, post);
-            int[] truth = new int[rows.length];
-            for (int i = 0; i < rows.length; i++) truth[i] = p.yClass()[rows[i]];
-            return Metrics.score(scoring, truth, predicted, post, p.labels().size());
+            return Metrics.score(scoring, classTruth(p, rows), predicted.classes(), predicted.posteriori(),
+                    p.labels().size());
         }
+        return Metrics.score(scoring, valueTruth(p, rows), predicted.values());
+    }
+
+    private static int[] classTruth(Prepared p, int[] rows) {
+        int[] truth = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) truth[i] = p.yClass()[rows[i]];
+        return truth;
+    }
+
+    private static double[] valueTruth(Prepared p, int[] rows) {
         double[] truth = new double[rows.length];
         for (int i = 0; i < rows.length; i++) truth[i] = p.yValue()[rows[i]];
-        return Metrics.score(scoring, truth, pipeline.regress(x));
+        return truth;
     }
 
     private static double[][] transform(Prepared p, FittedPipeline pipeline, int[] rows) {

@@ -146,24 +146,15 @@ public record TrainingProfile(List<FeatureProfile> features, Histogram predictio
     }
 
     /**
-     * Profiles the training split and the predictions on the test split.
+     * Profiles the training split and the predictions on the test split (made once by the training job for its
+     * metrics: {@link Trainer#predict}).
      *
      * @param p        the prepared request (its cells)
      * @param pipeline the pipeline fitted on {@code train}
      * @param train    rows of {@code p} of the training split
      * @param test     rows of {@code p} of the test split
-     */
-    static TrainingProfile of(Trainer.Prepared p, FittedPipeline pipeline, int[] train, int[] test) {
-        Trainer.TestPredictions predicted = Trainer.predict(p, pipeline, test);
-        return of(p, pipeline, train, test, predicted.classes(), predicted.values());
-    }
-
-    /**
-     * As {@link #of(Trainer.Prepared, FittedPipeline, int[], int[])}, with the test split's predictions already made
-     * (the training job makes them once for its metrics).
-     *
-     * @param classes class index per test row (classification), else null
-     * @param values  prediction per test row (regression), else null
+     * @param classes  class index per test row (classification), else null
+     * @param values   prediction per test row (regression), else null
      */
     static TrainingProfile of(Trainer.Prepared p, FittedPipeline pipeline, int[] train, int[] test, int[] classes,
             double[] values) {

@@ -17,13 +17,19 @@ import java.util.Map;
  */
 public final class FitPhasesBenchmark {
 
-    private static long cpu() {
+    /** @return the process's CPU time in ns (JIT and GC included) */
+    static long cpu() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** @return a CSV file (path ending in .csv) or a shared dataset by name */
+    static TestData.Loaded data(String csvOrName) {
+        return csvOrName.endsWith(".csv") ? TestData.parse(Path.of(csvOrName)) : TestData.load(csvOrName);
+    }
+
     public static void main(String[] args) {
-        TestData.Loaded data = args[0].endsWith(".csv") ? TestData.parse(Path.of(args[0])) : TestData.load(args[0]);
+        TestData.Loaded data = data(args[0]);
         String target = args[1];
         int repeats = Integer.parseInt(args[2]);
         String model = args.length > 3 ? args[3] : ModelCatalog.LOGISTIC_REGRESSION;

@@ -1,6 +1,5 @@
 package dev.mlpipeline.pipeline;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,13 +17,8 @@ import smile.classification.LogisticRegression;
  */
 public final class LogisticFitBenchmark {
 
-    private static long cpu() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
     public static void main(String[] args) {
-        TestData.Loaded data = args[0].endsWith(".csv") ? TestData.parse(Path.of(args[0])) : TestData.load(args[0]);
+        TestData.Loaded data = FitPhasesBenchmark.data(args[0]);
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         Trainer.Prepared p = Trainer.prepare(data.table(), data.types(),
                 TestData.spec(ModelCatalog.LOGISTIC_REGRESSION, Task.CLASSIFICATION, args[1], Map.of()));
@@ -44,10 +38,10 @@ public final class LogisticFitBenchmark {
         for (int rep = 0; rep < repeats; rep++) {
             for (SparseLogistic.Solver solver : solvers) {
                 long w = System.nanoTime();
-                long c = cpu();
+                long c = FitPhasesBenchmark.cpu();
                 LogisticRegression m = SparseLogistic.fit(x, y, pre.featureBlocks(), options, solver,
                         ProgressListener.NONE, CancellationToken.NONE);
-                double[] t = { (System.nanoTime() - w) / 1e6, (cpu() - c) / 1e6 };
+                double[] t = { (System.nanoTime() - w) / 1e6, (FitPhasesBenchmark.cpu() - c) / 1e6 };
                 if (rep >= repeats / 2) times.computeIfAbsent(solver, s -> new ArrayList<>()).add(t);
                 objective.put(solver, -m.loglikelihood());
             }
