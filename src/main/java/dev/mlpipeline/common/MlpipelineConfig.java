@@ -217,7 +217,10 @@ public interface MlpipelineConfig {
         @WithDefault("1000")
         int batchSize();
 
-        /** How often the background writer drains the queue. */
+        /**
+         * How long a logged row waits at most before its batch is written (a batch that reaches
+         * {@link #batchSize()} rows is written at once).
+         */
         @WithDefault("1s")
         Duration flushInterval();
 

@@ -1,10 +1,10 @@
 package dev.mlpipeline.deployment;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 import dev.mlpipeline.common.MlpipelineConfig;
 import dev.mlpipeline.pipeline.FeatureInfo;
@@ -45,13 +46,15 @@ import io.vertx.core.Vertx;
  * atomic add and one enqueue per request (plus one random draw per row when the sample rate is below
  * 1). Neither list is modified after predict returns, so sharing them is safe.
  *
- * <p><b>One writer thread</b> ({@code prediction-log-writer}) wakes every
- * {@code mlpipeline.prediction-log.flush-interval}, drains the queue, serializes the rows of each
- * deployment into batches of at most {@code batch-size} rows (only the model's features of each input)
- * and writes each batch with one {@code INSERT} through the reactive pool, waiting for it on its own
- * thread; so at most one batch is in flight, and a slow database fills the queue rather than memory.
- * A failed write drops its batch ({@code outcome="failed"}, logged once per failure streak). On
- * shutdown the queue is written one last time.
+ * <p><b>One writer thread</b> ({@code prediction-log-writer}) drains the queue every {@link #DRAIN_INTERVAL}
+ * (or {@code flush-interval}, when shorter), serializing each row at once into its deployment's open batch
+ * (only the model's features of each input), so that the request's objects die young. A batch is written
+ * with one {@code INSERT} through the reactive pool when it holds {@code batch-size} rows or is
+ * {@code flush-interval} old, the writer waiting for it on its own thread: so the writes are spread over
+ * time rather than bunched at each interval, at most one is in flight, and a slow database fills the queue
+ * (whose capacity counts the rows of the open batches too) rather than memory. A failed write drops its
+ * batch ({@code outcome="failed"}, logged once per failure streak). On shutdown the queue and the open
+ * batches are written one last time.
  *
  * <p><b>Retention:</b> a Vert.x timer deletes, every {@code cleanup-interval}, the batches older than
  * {@code retention} (every replica does; the delete is idempotent).
@@ -62,6 +65,8 @@ public class PredictionLog {
     private static final Logger LOG = Logger.getLogger(PredictionLog.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the writer moves queued rows into its open batches. */
+    static final Duration DRAIN_INTERVAL = Duration.ofMillis(10);
 
     @Inject
     MlpipelineConfig config;
@@ -91,6 +96,8 @@ public class PredictionLog {
     private Thread writer;
     private volatile boolean running;
     private boolean failing;
+    /** The writer's open batches by deployment id; only the writer thread touches them. */
+    private final Map<String, Batch> open = new HashMap<>();
     private long cleanupTimer = -1;
 
     void start(@Observes StartupEvent event) {
@@ -182,48 +189,71 @@ public class PredictionLog {
     }
 
     private void writeLoop() {
-        long interval = config.predictionLog().flushInterval().toNanos();
+        long maxAge = config.predictionLog().flushInterval().toNanos();
+        long drainEvery = Math.min(maxAge, DRAIN_INTERVAL.toNanos());
         while (running) {
-            LockSupport.parkNanos(interval);
-            flush();
+            LockSupport.parkNanos(drainEvery);
+            drain();
+            writeOlderThan(maxAge);
         }
         flush();
     }
 
-    /** Drains the queue and writes it, batch by batch. Only the writer thread calls it. */
+    /** Drains the queue and writes every open batch. Only the writer thread calls it. */
     void flush() {
-        Map<String, Batch> open = new HashMap<>();
+        drain();
+        writeOlderThan(0);
+    }
+
+    /**
+     * Moves the queued rows into their deployment's open batch, serialized, and writes each batch that
+     * reaches {@code batch-size}: the request's row maps are released within {@link #DRAIN_INTERVAL}
+     * of being queued, so they die young instead of being copied by every young collection until the
+     * next write (which made the collections, and so the tail latency of predict, grow with the rate).
+     */
+    private void drain() {
         Entry e;
         while ((e = queue.poll()) != null) {
-            queuedRows.addAndGet(-e.rows().size());
             String id = e.warm().deploymentId();
             for (int i = 0; i < e.rows().size(); i++) {
-                Batch b = open.computeIfAbsent(id, k -> new Batch());
+                Batch b = open.computeIfAbsent(id, k -> new Batch(System.nanoTime()));
                 b.add(e, i);
                 if (b.size() >= batchSize) {
                     write(id, open.remove(id));
                 }
             }
         }
-        open.forEach(this::write);
+    }
+
+    /** Writes the open batches opened at least {@code ageNanos} ago. */
+    private void writeOlderThan(long ageNanos) {
+        long now = System.nanoTime();
+        var due = open.entrySet().stream().filter(b -> now - b.getValue().openedAt >= ageNanos).toList();
+        for (Map.Entry<String, Batch> b : due) {
+            open.remove(b.getKey());
+            write(b.getKey(), b.getValue());
+        }
     }
 
     private void write(String deploymentId, Batch batch) {
+        int rows = batch.size();
         try {
-            repository.insert(deploymentId, Instant.ofEpochMilli(batch.firstAt), Instant.ofEpochMilli(batch.lastAt), batch.size(),
+            repository.insert(deploymentId, Instant.ofEpochMilli(batch.firstAt), Instant.ofEpochMilli(batch.lastAt), rows,
                     batch.json()).await().atMost(WRITE_TIMEOUT);
-            written.increment(batch.size());
+            written.increment(rows);
             if (failing) {
                 LOG.info("The prediction log is written again.");
                 failing = false;
             }
         } catch (RuntimeException ex) {
-            failed.increment(batch.size());
+            failed.increment(rows);
             if (!failing) {
                 LOG.warnf("Could not write %d rows to the prediction log (dropped; further failures are counted in"
-                        + " mlpipeline_prediction_log_rows_total{outcome=\"failed\"} until a write succeeds): %s", batch.size(), ex.toString());
+                        + " mlpipeline_prediction_log_rows_total{outcome=\"failed\"} until a write succeeds): %s", rows, ex.toString());
                 failing = true;
             }
+        } finally {
+            queuedRows.addAndGet(-rows);
         }
     }
 
@@ -237,58 +267,83 @@ public class PredictionLog {
                 failure -> LOG.debugf("Could not delete expired prediction log rows (retried at the next interval): %s", failure));
     }
 
-    /** The rows of one batch, as indexes into their entries. */
+    /**
+     * The rows of one batch, serialized as they arrive: one JSON array each for the times, the inputs
+     * (the model's features only) and the predictions, joined into
+     * {@code {"at": [...], "inputs": [...], "predictions": [...]}} when the batch is written.
+     */
     private static final class Batch {
-        private final List<Entry> entries = new ArrayList<>();
-        private final List<Integer> indexes = new ArrayList<>();
+        final long openedAt;
+        private final ByteArrayBuilder at = new ByteArrayBuilder();
+        private final ByteArrayBuilder inputs = new ByteArrayBuilder();
+        private final ByteArrayBuilder predictions = new ByteArrayBuilder();
+        private final JsonGenerator atJson;
+        private final JsonGenerator inputsJson;
+        private final JsonGenerator predictionsJson;
+        private int size;
         long firstAt = Long.MAX_VALUE;
         long lastAt = Long.MIN_VALUE;
 
+        Batch(long openedAt) {
+            this.openedAt = openedAt;
+            try {
+                atJson = array(at);
+                inputsJson = array(inputs);
+                predictionsJson = array(predictions);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        private static JsonGenerator array(ByteArrayBuilder out) throws IOException {
+            JsonGenerator g = JSON.createGenerator(out);
+            g.writeStartArray();
+            return g;
+        }
+
         void add(Entry e, int i) {
-            entries.add(e);
-            indexes.add(i);
+            try {
+                atJson.writeNumber(e.atMillis());
+                Map<String, Object> row = e.rows().get(i);
+                inputsJson.writeStartObject();
+                for (FeatureInfo f : e.warm().pipeline().features()) {
+                    Object v = row.get(f.name());
+                    if (v != null) {
+                        inputsJson.writeFieldName(f.name());
+                        scalar(inputsJson, v);
+                    }
+                }
+                inputsJson.writeEndObject();
+                scalar(predictionsJson, e.predictions().get(i));
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            size++;
             firstAt = Math.min(firstAt, e.atMillis());
             lastAt = Math.max(lastAt, e.atMillis());
         }
 
         int size() {
-            return entries.size();
+            return size;
         }
 
-        /** {@code {"at": [...], "inputs": [...], "predictions": [...]}}: the model's features only. */
+        /** The batch as one JSON object; the batch takes no more rows afterwards. */
         String json() {
-            StringWriter out = new StringWriter(entries.size() * 160);
-            try (JsonGenerator g = JSON.createGenerator(out)) {
-                g.writeStartObject();
-                g.writeArrayFieldStart("at");
-                for (Entry e : entries) {
-                    g.writeNumber(e.atMillis());
+            try {
+                for (JsonGenerator g : List.of(atJson, inputsJson, predictionsJson)) {
+                    g.writeEndArray();
+                    g.close();
                 }
-                g.writeEndArray();
-                g.writeArrayFieldStart("inputs");
-                for (int k = 0; k < entries.size(); k++) {
-                    Map<String, Object> row = entries.get(k).rows().get(indexes.get(k));
-                    g.writeStartObject();
-                    for (FeatureInfo f : entries.get(k).warm().pipeline().features()) {
-                        Object v = row.get(f.name());
-                        if (v != null) {
-                            g.writeFieldName(f.name());
-                            scalar(g, v);
-                        }
-                    }
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeArrayFieldStart("predictions");
-                for (int k = 0; k < entries.size(); k++) {
-                    scalar(g, entries.get(k).predictions().get(indexes.get(k)));
-                }
-                g.writeEndArray();
-                g.writeEndObject();
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
-            return out.toString();
+            StringBuilder out = new StringBuilder(at.size() + inputs.size() + predictions.size() + 48);
+            return out.append("{\"at\": ").append(utf8(at)).append(", \"inputs\": ").append(utf8(inputs))
+                    .append(", \"predictions\": ").append(utf8(predictions)).append('}').toString();
+        }
+
+        private static String utf8(ByteArrayBuilder bytes) {
+            return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
         }
 
         /** A value as sent (string, boolean, number); NaN, which predict reads as missing, as null. */
