@@ -34,7 +34,7 @@ public class PredictionLogRepository {
      */
     Uni<Void> insert(String deploymentId, Instant firstAt, Instant lastAt, int rows, String json) {
         return pool.preparedQuery("INSERT INTO prediction_log (deployment_id, first_at, last_at, row_count, rows)"
-                + " VALUES ($1, $2, $3, $4, $5::text::jsonb)")
+                + " VALUES ($1, $2, $3, $4, $5::text::json)")
                 .execute(Tuple.of(deploymentId, utc(firstAt), utc(lastAt), rows, json))
                 .replaceWithVoid();
     }

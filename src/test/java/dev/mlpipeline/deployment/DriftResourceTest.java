@@ -108,7 +108,7 @@ class DriftResourceTest {
         // one table row per batch: far fewer than the predicted rows, and only the model's features stored
         assertEquals(2L * ROWS, TestDatabase.count("SELECT sum(row_count) FROM prediction_log WHERE deployment_id = ?", deployment));
         assertTrue(TestDatabase.count("SELECT count(*) FROM prediction_log WHERE deployment_id = ?", deployment) <= 2L * ROWS / PER_REQUEST);
-        assertEquals(0L, TestDatabase.count("SELECT count(*) FROM prediction_log, jsonb_array_elements(rows->'inputs') i"
+        assertEquals(0L, TestDatabase.count("SELECT count(*) FROM prediction_log, json_array_elements(rows->'inputs') i"
                 + " WHERE deployment_id = ? AND i -> 'median_house_value' IS NOT NULL", deployment));
 
         // the gauges cover the last hour: both phases, so median_income drifts there too
