@@ -53,7 +53,8 @@ import io.vertx.core.Vertx;
  * {@code flush-interval} old, the writer waiting for it on its own thread: so the writes are spread over
  * time rather than bunched at each interval, at most one is in flight, and a slow database fills the queue
  * (whose capacity counts the rows of the open batches too) rather than memory. A failed write drops its
- * batch ({@code outcome="failed"}, logged once per failure streak). On shutdown the queue and the open
+ * batch, and a row that cannot be serialized drops its open batch ({@code outcome="failed"} for both, logged
+ * once per failure streak); the writer goes on. On shutdown the queue and the open
  * batches are written one last time.
  *
  * <p><b>Retention:</b> a Vert.x timer deletes, every {@code cleanup-interval}, the batches older than
@@ -217,7 +218,14 @@ public class PredictionLog {
             String id = e.warm().deploymentId();
             for (int i = 0; i < e.rows().size(); i++) {
                 Batch b = open.computeIfAbsent(id, k -> new Batch(System.nanoTime()));
-                b.add(e, i);
+                try {
+                    b.add(e, i);
+                } catch (RuntimeException ex) {
+                    // the batch may hold half a row now: drop it, as a failed write would be, rather than the writer
+                    open.remove(id);
+                    lose(b.size() + 1, ex);
+                    continue;
+                }
                 if (b.size() >= batchSize) {
                     write(id, open.remove(id));
                 }
@@ -240,20 +248,26 @@ public class PredictionLog {
         try {
             repository.insert(deploymentId, Instant.ofEpochMilli(batch.firstAt), Instant.ofEpochMilli(batch.lastAt), rows,
                     batch.json()).await().atMost(WRITE_TIMEOUT);
-            written.increment(rows);
-            if (failing) {
-                LOG.info("The prediction log is written again.");
-                failing = false;
-            }
         } catch (RuntimeException ex) {
-            failed.increment(rows);
-            if (!failing) {
-                LOG.warnf("Could not write %d rows to the prediction log (dropped; further failures are counted in"
-                        + " mlpipeline_prediction_log_rows_total{outcome=\"failed\"} until a write succeeds): %s", rows, ex.toString());
-                failing = true;
-            }
-        } finally {
-            queuedRows.addAndGet(-rows);
+            lose(rows, ex);
+            return;
+        }
+        queuedRows.addAndGet(-rows);
+        written.increment(rows);
+        if (failing) {
+            LOG.info("The prediction log is written again.");
+            failing = false;
+        }
+    }
+
+    /** Counts {@code rows} that will not be written (logged once per failure streak). */
+    private void lose(int rows, RuntimeException cause) {
+        queuedRows.addAndGet(-rows);
+        failed.increment(rows);
+        if (!failing) {
+            LOG.warnf("Could not write %d rows to the prediction log (dropped; further failures are counted in"
+                    + " mlpipeline_prediction_log_rows_total{outcome=\"failed\"} until a write succeeds): %s", rows, cause.toString());
+            failing = true;
         }
     }
 

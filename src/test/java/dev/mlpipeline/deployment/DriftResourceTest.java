@@ -52,6 +52,9 @@ class DriftResourceTest {
     @Inject
     PredictionLogRepository repository;
 
+    @Inject
+    ModelCache cache;
+
     @AfterEach
     void cleanUp() {
         log.sampleRate = 1.0;
@@ -124,6 +127,25 @@ class DriftResourceTest {
         assertEquals(0, log.queuedRows());
         given().queryParam("since", t3.toString()).queryParam("until", t4.toString()).get("/api/deployments/active/drift").then()
                 .statusCode(200).body("rows", equalTo(0)).body("features[0].psi", equalTo(null));
+
+        // a row the writer cannot serialize (here: it has no prediction) drops its own batch, counted as failed, and
+        // the writer goes on with the next rows
+        log.sampleRate = 1.0;
+        double failedBefore = failedRows();
+        ModelCache.Warm active = cache.active().orElseThrow();
+        ModelCache.Warm other = new ModelCache.Warm("dep_unloggable", active.jobId(), active.source(), active.datasetId(), active.modelType(),
+                active.version(), active.pipeline());
+        log.record(other, rows.subList(0, 2), List.of(1.0));
+        log.record(other, rows.subList(0, 3), List.of(1.0, 2.0, 3.0));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> log.queuedRows() == 0);
+        assertEquals(3L, TestDatabase.count("SELECT coalesce(sum(row_count), 0) FROM prediction_log WHERE deployment_id = ?", "dep_unloggable"));
+        assertEquals(failedBefore + 2, failedRows());
+    }
+
+    private static double failedRows() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("mlpipeline_prediction_log_rows_total{outcome=\"failed\"}"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
