@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -123,8 +124,11 @@ public class DriftService {
         for (byte[] bytes : batches) {
             Map<String, Object> batch = read(bytes);
             List<?> at = (List<?>) batch.get("at");
-            List<?> inputs = (List<?>) batch.get("inputs");
             List<?> predicted = (List<?>) batch.get("predictions");
+            // a batch names its features once and holds each input as the array of their values; batches
+            // written by earlier versions of the service hold each input as an object
+            List<?> features = (List<?>) batch.get("features");
+            List<?> inputs = features == null ? (List<?>) batch.get("inputs") : (List<?>) batch.get("values");
             for (int i = at.size() - 1; i >= 0; i--) {
                 long t = ((Number) at.get(i)).longValue();
                 if (t < from || t >= to) {
@@ -134,13 +138,27 @@ public class DriftService {
                     truncated = true;
                     break;
                 }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> row = (Map<String, Object>) inputs.get(i);
-                rows.add(row);
+                rows.add(features == null ? asRow(inputs.get(i)) : asRow(features, (List<?>) inputs.get(i)));
                 predictions.add(predicted.get(i));
             }
         }
         return new Result(target, since, until, Drift.compare(profile, rows, predictions, threshold), truncated, threshold);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asRow(Object input) {
+        return (Map<String, Object>) input;
+    }
+
+    /** An input logged as the values of {@code features}, in order, as the row predict read (null: absent). */
+    private static Map<String, Object> asRow(List<?> features, List<?> values) {
+        Map<String, Object> row = HashMap.newHashMap(features.size());
+        for (int j = 0; j < features.size(); j++) {
+            if (values.get(j) != null) {
+                row.put((String) features.get(j), values.get(j));
+            }
+        }
+        return row;
     }
 
     private static Map<String, Object> read(byte[] json) {

@@ -30,7 +30,9 @@ public class PredictionLogRepository {
     /**
      * Inserts one batch: one statement, one table row.
      *
-     * @param json the batch's {@code {"at": [...], "inputs": [...], "predictions": [...]}} as JSON text
+     * @param json the batch's {@code {"at": [...], "features": [...], "values": [[...], ...], "predictions": [...]}}
+     *             as JSON text (batches written by earlier versions of the service hold {@code "inputs": [{...}, ...]} instead of
+     *             {@code features} and {@code values}; the drift reader takes both)
      */
     Uni<Void> insert(String deploymentId, Instant firstAt, Instant lastAt, int rows, String json) {
         return pool.preparedQuery("INSERT INTO prediction_log (deployment_id, first_at, last_at, row_count, rows)"

@@ -111,8 +111,21 @@ class DriftResourceTest {
         // one table row per batch: far fewer than the predicted rows, and only the model's features stored
         assertEquals(2L * ROWS, TestDatabase.count("SELECT sum(row_count) FROM prediction_log WHERE deployment_id = ?", deployment));
         assertTrue(TestDatabase.count("SELECT count(*) FROM prediction_log WHERE deployment_id = ?", deployment) <= 2L * ROWS / PER_REQUEST);
-        assertEquals(0L, TestDatabase.count("SELECT count(*) FROM prediction_log, json_array_elements(rows->'inputs') i"
-                + " WHERE deployment_id = ? AND i -> 'median_house_value' IS NOT NULL", deployment));
+        long batches = TestDatabase.count("SELECT count(*) FROM prediction_log WHERE deployment_id = ?", deployment);
+        assertEquals(batches, TestDatabase.count("SELECT count(*) FROM prediction_log WHERE deployment_id = ?"
+                + " AND json_array_length(rows->'features') = 9 AND NOT (rows->'features')::jsonb @> '[\"median_house_value\"]'"
+                + " AND json_array_length(rows->'values') = row_count AND json_array_length(rows->'values'->0) = 9", deployment));
+
+        // batches written before V12 (an object per input) are still read
+        Instant old = Instant.now().minus(Duration.ofHours(1));
+        TestDatabase.update("INSERT INTO prediction_log (deployment_id, first_at, last_at, row_count, rows) VALUES (?, ?, ?, 2, ?::json)",
+                deployment, java.sql.Timestamp.from(old), java.sql.Timestamp.from(old.plusMillis(1)),
+                "{\"at\": [" + old.toEpochMilli() + ", " + (old.toEpochMilli() + 1) + "], \"inputs\": [{\"median_income\": 3.5,"
+                        + " \"ocean_proximity\": \"INLAND\"}, {\"median_income\": 4.5}], \"predictions\": [1.0e5, 2.0e5]}");
+        given().queryParam("since", old.minusSeconds(1).toString()).queryParam("until", old.plusSeconds(1).toString())
+                .get("/api/deployments/active/drift").then().statusCode(200).body("rows", equalTo(2))
+                .body("features.find { it.name == 'median_income' }.missing_share", equalTo(0.0f))
+                .body("features.find { it.name == 'ocean_proximity' }.missing_share", equalTo(0.5f));
 
         // the gauges cover the last hour: both phases, so median_income drifts there too
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> given().get("/q/metrics").then()
