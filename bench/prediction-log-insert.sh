@@ -2,7 +2,7 @@
 # What one prediction-log batch costs PostgreSQL by column type (issue 16 part 5; V12 stores json).
 # Starts a throw-away PostgreSQL (the embedded one the service extracted to /tmp/embedded-pg, else
 # PG_BIN), writes a batch of BATCH rows shaped like titanic's log rows (7 features, a time, a label:
-# in two layouts: "object", each input an object as the writer wrote it until 8534467, and "array", the feature
+# in two layouts: "object", each input an object as the writer wrote it until ce83f47, and "array", the feature
 # names once and each input the array of their values, as it writes now), and times N inserts of it, as
 # PredictionLogRepository sends it ($1::text::TYPE), into a table with that column type; prints wall µs per
 # insert and the table's size.
