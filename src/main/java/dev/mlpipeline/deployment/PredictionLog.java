@@ -216,9 +216,9 @@ public class PredictionLog {
         Entry e;
         while ((e = queue.poll()) != null) {
             String id = e.warm().deploymentId();
+            List<FeatureInfo> features = e.warm().pipeline().features();
             for (int i = 0; i < e.rows().size(); i++) {
-                Entry first = e;
-                Batch b = open.computeIfAbsent(id, k -> new Batch(System.nanoTime(), first.warm().pipeline().features()));
+                Batch b = open.computeIfAbsent(id, k -> new Batch(System.nanoTime(), features));
                 try {
                     b.add(e, i);
                 } catch (RuntimeException ex) {
@@ -237,10 +237,12 @@ public class PredictionLog {
     /** Writes the open batches opened at least {@code ageNanos} ago. */
     private void writeOlderThan(long ageNanos) {
         long now = System.nanoTime();
-        var due = open.entrySet().stream().filter(b -> now - b.getValue().openedAt >= ageNanos).toList();
-        for (Map.Entry<String, Batch> b : due) {
-            open.remove(b.getKey());
-            write(b.getKey(), b.getValue());
+        for (var it = open.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, Batch> b = it.next();
+            if (now - b.getValue().openedAt >= ageNanos) {
+                it.remove();
+                write(b.getKey(), b.getValue());
+            }
         }
     }
 
