@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Upload, train, deploy and read {@code /q/metrics}, for the tracing and metrics tests. */
-final class TelemetryFixtures {
+public final class TelemetryFixtures {
 
     static final String IRIS_ROWS = "[{\"sepal_length\":5.1,\"sepal_width\":3.5,\"petal_length\":1.4,\"petal_width\":0.2},"
             + "{\"sepal_length\":6.7,\"sepal_width\":3.0,\"petal_length\":5.2,\"petal_width\":2.3}]";
@@ -56,7 +56,7 @@ final class TelemetryFixtures {
         return new String[]{ "00-" + traceId + "-" + spanId + "-01", traceId, spanId };
     }
 
-    static String scrape() {
+    public static String scrape() {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
@@ -64,7 +64,7 @@ final class TelemetryFixtures {
      * The sum of the samples of {@code name} whose labels include {@code labels} (0 when there is none),
      * read from a Prometheus or OpenMetrics text exposition (exemplars after {@code #} are skipped).
      */
-    static double sample(String exposition, String name, Map<String, String> labels) {
+    public static double sample(String exposition, String name, Map<String, String> labels) {
         double sum = 0;
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)( # .*)?$").matcher(exposition);
         while (m.find()) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.mlpipeline.TestDatabase;
+import dev.mlpipeline.common.TelemetryFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -116,7 +117,7 @@ class DriftResourceTest {
                 + " AND json_array_length(rows->'features') = 9 AND NOT (rows->'features')::jsonb @> '[\"median_house_value\"]'"
                 + " AND json_array_length(rows->'values') = row_count AND json_array_length(rows->'values'->0) = 9", deployment));
 
-        // batches written before V12 (an object per input) are still read
+        // batches in the layout of earlier versions of the service (an object per input) are still read
         Instant old = Instant.now().minus(Duration.ofHours(1));
         TestDatabase.update("INSERT INTO prediction_log (deployment_id, first_at, last_at, row_count, rows) VALUES (?, ?, ?, 2, ?::json)",
                 deployment, java.sql.Timestamp.from(old), java.sql.Timestamp.from(old.plusMillis(1)),
@@ -156,9 +157,7 @@ class DriftResourceTest {
     }
 
     private static double failedRows() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("mlpipeline_prediction_log_rows_total{outcome=\"failed\"}"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return TelemetryFixtures.sample(TelemetryFixtures.scrape(), "mlpipeline_prediction_log_rows_total", Map.of("outcome", "failed"));
     }
 
     @Test
